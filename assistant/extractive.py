@@ -1,0 +1,163 @@
+"""The answer without a language model: the most relevant sentences, grouped by who wrote them.
+
+Every sentence shown is a verbatim slice of its document and carries its own citation, so the
+answer can never attribute words to the wrong recap. When nothing is close enough, it abstains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.retrieval import Retrieval
+from assistant.types import Answer, Citation
+from index.catalog import Source
+from index.keyword import terms
+from index.settings import Settings
+from index.store import VectorStore
+
+MIN_WORDS = 6  # shorter sentences ("Some notable points here:") carry no claim worth quoting
+LEXICAL_BONUS = 0.04  # per query term a sentence contains: names matter ("Dapr", "SpinKube")
+FRAGMENT_PENALTY = 0.12  # headings, list labels and lead-ins ("... included:") state nothing by themselves
+_SENTENCE_END = tuple('.!?…)"”’')
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    source: Source
+    chunk_id: str
+    section: str
+    start: int
+    end: int
+    quote: str
+    score: float
+
+
+def score_sentences(retrieval: Retrieval, store: VectorStore, texts: dict[str, str]) -> list[ScoredSentence]:
+    """Sentences of the retrieved passages, scored against the query, best first."""
+    chunk_ids = [p.chunk.id for p in retrieval.passages]
+    passages = {p.chunk.id: p for p in retrieval.passages}
+    vectors = store.sentence_vectors(chunk_ids)
+    if not vectors.chunk_ids:
+        return []
+    dense = vectors.vectors @ retrieval.query_vector
+    query_terms = set(terms(retrieval.query))
+    scored: list[ScoredSentence] = []
+    for i, chunk_id in enumerate(vectors.chunk_ids):
+        passage = passages[chunk_id]
+        start, end = vectors.spans[i]
+        quote = texts[passage.source.id][start:end]
+        if len(quote.split()) < MIN_WORDS:
+            continue
+        overlap = len(query_terms & set(terms(quote)))
+        scored.append(
+            ScoredSentence(
+                source=passage.source,
+                chunk_id=chunk_id,
+                section=passage.chunk.section_title,
+                start=start,
+                end=end,
+                quote=quote,
+                score=float(dense[i]) + LEXICAL_BONUS * min(overlap, 3) - _fragment_penalty(quote),
+            )
+        )
+    return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def _fragment_penalty(quote: str) -> float:
+    return 0.0 if quote.endswith(_SENTENCE_END) else FRAGMENT_PENALTY
+
+
+def compose(
+    question: str,
+    sentences: list[ScoredSentence],
+    source_floor: float,
+    source_margin: float,
+    max_sources: int,
+    max_quotes_per_source: int,
+) -> tuple[str, list[Citation]]:
+    """Answer text with [n] markers and the citations they point to; ("", []) if nothing qualifies.
+
+    A sentence is quoted if it clears `source_floor` and is within `source_margin` of the best one,
+    so a recap that only brushes the topic is not quoted beside those that discuss it.
+    """
+    if not sentences:
+        return "", []
+    floor = max(source_floor, sentences[0].score - source_margin)
+    by_source: dict[str, list[ScoredSentence]] = {}
+    for s in sentences:
+        if s.score < floor:
+            break
+        picked = by_source.setdefault(s.source.id, [])
+        if len(picked) < max_quotes_per_source and all(_distinct(s.quote, p.quote) for p in picked):
+            picked.append(s)
+    ordered = sorted(by_source.values(), key=lambda group: group[0].score, reverse=True)[:max_sources]
+    if not ordered:
+        return "", []
+
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for group in ordered:
+        parts = []
+        for s in sorted(group, key=lambda s: s.start):  # in the author's order
+            n = len(citations) + 1
+            citations.append(
+                Citation(
+                    n=n,
+                    source=s.source,
+                    quote=s.quote,
+                    section=s.section,
+                    chunk_id=s.chunk_id,
+                    score=s.score,
+                    start=s.start,
+                    end=s.end,
+                )
+            )
+            parts.append(f"“{s.quote}” [{n}]")
+        lines.append(f"{group[0].source.byline()}: " + " ".join(parts))
+    count = len(ordered)
+    intro = f"{count} recap{'s' if count != 1 else ''} speak{'s' if count == 1 else ''} to this:"
+    return intro + "\n\n" + "\n\n".join(lines), citations
+
+
+def _distinct(a: str, b: str) -> bool:
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return len(wa & wb) / max(1, min(len(wa), len(wb))) < 0.8
+
+
+def abstention(best: float, floor: float, unknown_words: list[str]) -> str:
+    if unknown_words:
+        words = ", ".join(f"“{w}”" for w in unknown_words)
+        reason = f"no recap mentions {words}, and nothing else they say is close enough to quote"
+    else:
+        reason = f"no passage is close enough to quote (best match {best:.2f}, below the {floor:.2f} floor)"
+    return (
+        f"The recaps don't cover this: {reason}. I won't quote something unrelated. "
+        "Try other words, or run `recap sources` to see what is indexed."
+    )
+
+
+def extractive_answer(
+    retrieval: Retrieval,
+    store: VectorStore,
+    texts: dict[str, str],
+    settings: Settings,
+) -> Answer:
+    """Quote the best sentences, or abstain when the evidence is too weak."""
+    sentences = score_sentences(retrieval, store, texts)
+    best_sentence = sentences[0].score if sentences else 0.0
+    # A query word no recap contains ("quantum") demands stronger evidence than a fuzzy match.
+    needed = settings.confident_similarity if retrieval.unknown_words else settings.source_floor
+    if retrieval.best_similarity < settings.relevance_floor and best_sentence < settings.confident_similarity:
+        needed = float("inf")
+    if best_sentence < needed:
+        text = abstention(retrieval.best_similarity, settings.relevance_floor, retrieval.unknown_words)
+        return Answer(text, [], True, "extractive")
+    text, citations = compose(
+        retrieval.query,
+        sentences,
+        settings.source_floor,
+        settings.source_margin,
+        settings.max_sources,
+        settings.max_quotes_per_source,
+    )
+    return Answer(text, citations, False, "extractive")

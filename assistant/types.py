@@ -1,0 +1,81 @@
+"""The data that crosses the API boundary: answers, citations and search hits."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from index.catalog import Source
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Citation `n` backs the answer's `[n]` markers with `quote`, verbatim text of `source`."""
+
+    n: int
+    source: Source
+    quote: str
+    section: str
+    chunk_id: str
+    score: float
+    start: int = -1  # offset of `quote` in the source document's text
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage."""
+
+    text: str
+    source: Source
+    section: str
+    score: float
+    chunk_id: str = ""
+
+
+@dataclass
+class CitationCheck:
+    """What verification did to the citations of a generated answer."""
+
+    checked: int = 0
+    kept: int = 0
+    removed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    backend: str
+    timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
+    question: str = ""
+    notice: str = ""  # e.g. why the extractive backend answered instead of Ollama
+    verification: CitationCheck = field(default_factory=CitationCheck)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `recap ask --json` shape."""
+        return {
+            "answer": self.text,
+            "citations": [
+                {
+                    "n": c.n,
+                    "title": c.source.title,
+                    "author": c.source.author,
+                    "publisher": c.source.publisher,
+                    "date": c.source.date,
+                    "url": c.source.url,
+                    "quote": c.quote,
+                    "section": c.section,
+                    "source_id": c.source.id,
+                    "score": round(c.score, 4),
+                }
+                for c in self.citations
+            ],
+            "abstained": self.abstained,
+            "backend": self.backend,
+            "notice": self.notice,
+            "verification": asdict(self.verification),
+            "timings_ms": {k: round(v, 1) for k, v in self.timings.items()},
+        }

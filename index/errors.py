@@ -1,0 +1,19 @@
+"""Typed errors. Each message says what went wrong and what to do about it."""
+
+from __future__ import annotations
+
+
+class RecapError(Exception):
+    """Base class of every error recap raises on purpose."""
+
+
+class BadDocumentError(RecapError):
+    """A file could not be ingested (empty, binary, undecodable, too large, unreadable, unknown type)."""
+
+
+class IndexBusyError(RecapError):
+    """Another process is writing to the same data directory."""
+
+
+class IndexNotReadyError(RecapError):
+    """The index is missing or was written by an incompatible version."""

@@ -1,0 +1,286 @@
+"""documents → chunks → embeddings → Chroma + BM25, incrementally.
+
+Unchanged files (same content hash) cost nothing; a changed file's chunks are replaced; a file
+gone from a folder that is ingested again loses its chunks; near-duplicates are indexed once.
+Bad files are reported and skipped: nothing already in the index is touched because of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from index.catalog import Catalog, SourceRecord
+from index.chunking import Chunk, chunk_document, plain
+from index.clean import Structure, structure
+from index.dedup import signature, similarity
+from index.documents import MANIFEST_NAME, SUPPORTED_SUFFIXES, Document, file_hash, load_document, read_bytes
+from index.embeddings import Embedder
+from index.errors import BadDocumentError
+from index.keyword import KeywordIndex
+from index.lock import writer_lock
+from index.sentences import sentence_spans
+from index.settings import Settings
+from index.store import VectorStore
+
+log = logging.getLogger(__name__)
+
+PIPELINE_VERSION = 1  # bump when cleaning or chunking changes: every document is then re-indexed
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    path: str
+    duplicate_of: str  # the path of the copy that is indexed
+    similarity: float
+
+
+@dataclass(frozen=True)
+class IngestError:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, path by path."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+    chunks_added: int = 0
+    chunks_total: int = 0
+
+    @property
+    def ingested_anything(self) -> bool:
+        return bool(self.added or self.updated or self.unchanged or self.duplicates)
+
+
+@dataclass
+class _Prepared:
+    doc: Document
+    structure: Structure
+    signature: list[int]
+
+
+def source_id_for(path: Path) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:40] or "doc"
+    return f"{slug}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[IngestError]]:
+    """Files to ingest, folders whose contents are mirrored, and paths that cannot be used."""
+    files: list[Path] = []
+    roots: list[Path] = []
+    errors: list[IngestError] = []
+    for raw in paths:
+        path = Path(raw).expanduser().resolve()
+        if path.is_dir():
+            roots.append(path)
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.name != MANIFEST_NAME
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            errors.append(IngestError(str(path), "no such file or folder"))
+    return list(dict.fromkeys(files)), roots, errors
+
+
+def _prepare(path: Path, settings: Settings) -> _Prepared:
+    doc = load_document(path, settings.max_file_bytes)
+    struct = structure(doc)
+    if not struct.blocks:
+        raise BadDocumentError(f"{path}: no prose left once site chrome is removed")
+    cleaned = "\n".join(doc.text[b.start : b.end] for b in struct.blocks)
+    return _Prepared(doc, struct, signature(cleaned))
+
+
+def _preference(record: SourceRecord) -> tuple[int, int, str]:
+    # Of two copies of one post, index the one with more structure (headings make better chunks).
+    return (-len([s for s in record.sections if s[1]]), -record.chunk_count, record.path)
+
+
+def _assign_duplicates(records: dict[str, SourceRecord], threshold: float) -> None:
+    canon: list[SourceRecord] = []
+    for record in sorted(records.values(), key=_preference):
+        best = max(canon, key=lambda c: similarity(c.signature, record.signature), default=None)
+        score = similarity(best.signature, record.signature) if best else 0.0
+        if best is not None and score >= threshold:
+            record.duplicate_of, record.similarity = best.id, score
+        else:
+            record.duplicate_of, record.similarity = None, 0.0
+            canon.append(record)
+
+
+class Ingestor:
+    """Writes one collection. Holds the data directory's writer lock while it works."""
+
+    def __init__(self, settings: Settings, store: VectorStore, catalog: Catalog, embedder: Embedder) -> None:
+        self.settings = settings
+        self.store = store
+        self.catalog = catalog
+        self.embedder = embedder
+
+    def _config(self) -> dict[str, object]:
+        return {
+            "pipeline": PIPELINE_VERSION,
+            "chunk_tokens": self.settings.chunk_tokens,
+            "embedding_model": self.embedder.name,
+        }
+
+    def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestReport:
+        with writer_lock(self.settings.data_dir):
+            return self._ingest(paths, progress)
+
+    def _ingest(self, paths: Sequence[Path], progress: bool) -> IngestReport:
+        report = IngestReport()
+        files, roots, report.errors = discover(paths)
+        rebuild_all = self.catalog.config != self._config()
+        old = self.catalog.records
+        records = {k: SourceRecord.from_json(v.to_json()) for k, v in old.items()}
+        prepared: dict[str, _Prepared] = {}
+
+        for path in tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 20):
+            key = str(path)
+            try:
+                if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    raise BadDocumentError(
+                        f"{path}: unsupported file type '{path.suffix}' "
+                        f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})"
+                    )
+                digest = file_hash(read_bytes(path, self.settings.max_file_bytes))
+                if key in records and records[key].content_hash == digest and not rebuild_all:
+                    report.unchanged.append(key)
+                    continue
+                item = _prepare(path, self.settings)
+            except BadDocumentError as exc:
+                report.errors.append(IngestError(key, str(exc).removeprefix(f"{path}: ")))
+                continue
+            prepared[key] = item
+            (report.updated if key in records else report.added).append(key)
+            records[key] = SourceRecord(
+                id=source_id_for(path),
+                path=key,
+                content_hash=item.doc.content_hash,
+                meta=item.doc.meta,
+                signature=item.signature,
+                sections=[(s.index, s.title) for s in item.structure.sections],
+            )
+
+        for key in list(records):
+            path = Path(key)
+            in_root = any(path.is_relative_to(root) for root in roots)
+            if key in old and in_root and not path.exists():
+                report.removed.append(key)
+                del records[key]
+
+        _assign_duplicates(records, self.settings.duplicate_threshold)
+        for record in records.values():
+            if record.duplicate_of:
+                canonical = next(r for r in records.values() if r.id == record.duplicate_of)
+                report.duplicates.append(Duplicate(record.path, canonical.path, round(record.similarity, 3)))
+                if record.path in report.added:
+                    report.added.remove(record.path)
+
+        self._apply(old, records, prepared, rebuild_all, report, progress)
+        return report
+
+    def _apply(
+        self,
+        old: dict[str, SourceRecord],
+        records: dict[str, SourceRecord],
+        prepared: dict[str, _Prepared],
+        rebuild_all: bool,
+        report: IngestReport,
+        progress: bool,
+    ) -> None:
+        was_indexed = {r.id for r in old.values() if r.duplicate_of is None}
+        to_index = [
+            r
+            for key, r in records.items()
+            if r.duplicate_of is None and (key in prepared or r.id not in was_indexed or rebuild_all)
+        ]
+        keep_ids = {r.id for r in records.values() if r.duplicate_of is None}
+        for source_id in was_indexed - keep_ids:
+            self.store.delete_source(source_id)
+
+        chunks: list[Chunk] = []
+        for record in to_index:
+            item = prepared.get(record.path)
+            if item is None:  # a former duplicate promoted, or a re-index after a settings change
+                try:
+                    item = _prepare(Path(record.path), self.settings)
+                except BadDocumentError as exc:
+                    report.errors.append(IngestError(record.path, str(exc)))
+                    continue
+            doc_chunks = chunk_document(item.doc, item.structure, record.id, self.settings.chunk_tokens)
+            record.chunk_count = len(doc_chunks)
+            chunks.extend(doc_chunks)
+            self.catalog.save_text(record.id, item.doc.text)
+            prepared[record.path] = item
+
+        if to_index:
+            self._embed_and_store(to_index, chunks, prepared, progress)
+        report.chunks_added = len(chunks)
+
+        self.catalog.records = records
+        self.catalog.config = self._config()
+        self.catalog.save()
+        self.refresh_keyword_index()
+        report.chunks_total = self.store.count()
+        log.info(
+            "ingest: %d added, %d updated, %d unchanged, %d removed, %d duplicates, %d errors; %d chunks",
+            len(report.added), len(report.updated), len(report.unchanged), len(report.removed),
+            len(report.duplicates), len(report.errors), report.chunks_total,
+        )  # fmt: skip
+
+    def _embed_and_store(
+        self, records: list[SourceRecord], chunks: list[Chunk], prepared: dict[str, _Prepared], progress: bool
+    ) -> None:
+        texts = {r.id: prepared[r.path].doc.text for r in records}
+        sentences: list[tuple[str, str, int, int]] = []
+        sentence_texts: list[str] = []
+        for chunk in chunks:
+            text = texts[chunk.source_id]
+            for s, e in chunk.spans:
+                for ss, se in sentence_spans(text, s, e):
+                    sentences.append((chunk.id, chunk.source_id, ss, se))
+                    sentence_texts.append(plain(text[ss:se]))
+        inputs = [c.embedding_text() for c in chunks] + sentence_texts
+        batch = 64
+        vectors = []
+        with tqdm(total=len(inputs), desc="embedding", unit="passage", disable=not progress) as bar:
+            for i in range(0, len(inputs), batch):
+                vectors.append(self.embedder.embed(inputs[i : i + batch]))
+                bar.update(len(inputs[i : i + batch]))
+        all_vectors = np.concatenate(vectors) if vectors else np.zeros((0, 384), np.float32)
+        # Replace, never append: a re-run after a crash must not leave two copies of a passage.
+        for record in records:
+            self.store.delete_source(record.id)
+        self.store.add(chunks, all_vectors[: len(chunks)], sentences, all_vectors[len(chunks) :])
+
+    def refresh_keyword_index(self) -> KeywordIndex:
+        folder = self.catalog.folder / "bm25"
+        current = KeywordIndex.load(folder)
+        stored = self.store.all_chunks()
+        ids = [c.id for c in stored]
+        if current is not None and sorted(current.ids) == sorted(ids):
+            return current
+        index = KeywordIndex.build(ids, [plain(f"{c.section_title}\n{c.text}") for c in stored])
+        index.save(folder)
+        return index

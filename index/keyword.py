@@ -1,0 +1,126 @@
+"""The keyword side of hybrid retrieval: BM25 (bm25s) over stemmed, stop-worded chunk text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG through its own handler
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
+_STOP = frozenset(STOPWORDS_EN) | {"say", "said", "people", "recap", "recaps", "kubecon", "think"}
+# Spellings of one thing, folded to one term on both sides (documents and queries).
+ALIASES = {
+    "webassembly": "wasm",
+    "k8s": "kubernetes",
+    "llms": "llm",
+    "genai": "ai",
+    "idps": "idp",
+}
+
+
+# Long forms added to a query before it is embedded: the small embedder knows "WebAssembly" far
+# better than "Wasm".
+EXPANSIONS = {
+    "wasm": "WebAssembly",
+    "k8s": "Kubernetes",
+    "idp": "internal developer platform",
+    "idps": "internal developer platforms",
+    "llm": "large language model",
+    "llms": "large language models",
+    "genai": "generative AI",
+    "ebpf": "extended Berkeley Packet Filter",
+    "cde": "cloud development environment",
+    "cdes": "cloud development environments",
+}
+
+
+def expand(query: str) -> str:
+    """`query` with the long form of any abbreviation it uses, for the embedder."""
+    extra = [EXPANSIONS[w] for w in dict.fromkeys(_TOKEN.findall(query.casefold())) if w in EXPANSIONS]
+    return f"{query} ({', '.join(extra)})" if extra else query
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, alias-folded, stop-worded, stemmed terms of `text`."""
+    text = text.casefold().replace("co-located", "colocated").replace("co-hosted", "cohosted")
+    words = [ALIASES.get(w, w) for w in _TOKEN.findall(text)]
+    return _stemmer().stemWords([w for w in words if w not in _STOP and len(w) > 1])
+
+
+def fingerprint(ids: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
+
+
+class KeywordIndex:
+    """BM25 over chunk ids; persisted beside the vector store and rebuilt when the chunk set changes."""
+
+    def __init__(self, ids: list[str], retriever: bm25s.BM25 | None) -> None:
+        self.ids = ids
+        self._retriever = retriever
+
+    @classmethod
+    def build(cls, ids: Sequence[str], texts: Sequence[str]) -> KeywordIndex:
+        if not ids:
+            return cls([], None)
+        retriever = bm25s.BM25()
+        retriever.index([terms(t) or ["<empty>"] for t in texts], show_progress=False)
+        return cls(list(ids), retriever)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._retriever is not None:
+            self._retriever.save(str(folder), show_progress=False)
+        (folder / "ids.json").write_text(json.dumps({"fingerprint": fingerprint(self.ids), "ids": self.ids}))
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex | None:
+        """The saved index, or None if there is none (callers rebuild it)."""
+        meta = folder / "ids.json"
+        if not meta.exists():
+            return None
+        ids = json.loads(meta.read_text())["ids"]
+        if not ids:
+            return cls([], None)
+        try:
+            retriever = bm25s.BM25.load(str(folder), show_progress=False)
+        except (OSError, ValueError) as exc:
+            log.warning("keyword index in %s unreadable (%s); it will be rebuilt", folder, exc)
+            return None
+        return cls(ids, retriever)
+
+    def unknown_words(self, query: str) -> list[str]:
+        """Content words of `query` that no indexed chunk contains (e.g. "quantum")."""
+        if self._retriever is None:
+            return []
+        vocab = self._retriever.vocab_dict
+        return [w for w in dict.fromkeys(_TOKEN.findall(query.casefold())) if (t := terms(w)) and t[0] not in vocab]
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.ids)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) for chunks sharing a term with `query`, best first."""
+        if self._retriever is None:
+            return []
+        query_terms = terms(query)
+        if not query_terms:
+            return []
+        docs, scores = self._retriever.retrieve([query_terms], k=min(k, len(self.ids)), show_progress=False)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]

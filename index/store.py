@@ -1,0 +1,183 @@
+"""Chroma, embedded or server: the chunk collection and the sentence collection beside it.
+
+Embeddings are always passed in explicitly; Chroma's default embedding function (which downloads
+a model) is never used.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from index.chunking import Chunk
+from index.errors import IndexNotReadyError
+from index.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    source_id: str
+    section: int
+    section_title: str
+    spans: tuple[tuple[int, int], ...]
+    similarity: float = 0.0
+
+    @classmethod
+    def from_chroma(cls, chunk_id: str, text: str, meta: dict[str, Any], similarity: float = 0.0) -> StoredChunk:
+        return cls(
+            id=chunk_id,
+            text=text,
+            source_id=str(meta["source_id"]),
+            section=int(meta["section"]),
+            section_title=str(meta.get("section_title", "")),
+            spans=tuple(tuple(s) for s in json.loads(str(meta["spans"]))),
+            similarity=similarity,
+        )
+
+
+@dataclass(frozen=True)
+class SentenceVectors:
+    chunk_ids: list[str]
+    spans: list[tuple[int, int]]
+    source_ids: list[str]
+    vectors: np.ndarray
+
+
+def make_client(settings: Settings) -> chromadb.ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise IndexNotReadyError(
+                f"RECAP_CHROMA_URL={settings.chroma_url!r} is not a URL like http://127.0.0.1:8000"
+            )
+        return chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    settings.chroma_path().mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path()), settings=chroma_settings)
+
+
+class VectorStore:
+    """Chunks and their sentences for one collection."""
+
+    def __init__(self, settings: Settings, client: chromadb.ClientAPI | None = None) -> None:
+        self.client = client or make_client(settings)
+        config = {"hnsw": {"space": "cosine"}}
+        self.chunks = self.client.get_or_create_collection(
+            f"{settings.collection}-chunks", embedding_function=None, configuration=config
+        )
+        self.sentences = self.client.get_or_create_collection(
+            f"{settings.collection}-sentences", embedding_function=None, configuration=config
+        )
+        self._batch = max(1, min(self.client.get_max_batch_size(), 2000))
+
+    def count(self) -> int:
+        return self.chunks.count()
+
+    def add(
+        self,
+        chunks: Sequence[Chunk],
+        chunk_vectors: np.ndarray,
+        sentences: Sequence[tuple[str, str, int, int]],
+        sentence_vectors: np.ndarray,
+    ) -> None:
+        """Upsert chunks, then their sentences given as (chunk_id, source_id, start, end)."""
+        for i in range(0, len(chunks), self._batch):
+            part = chunks[i : i + self._batch]
+            self.chunks.upsert(
+                ids=[c.id for c in part],
+                embeddings=chunk_vectors[i : i + self._batch],
+                documents=[c.text for c in part],
+                metadatas=[
+                    {
+                        "source_id": c.source_id,
+                        "chunk_index": c.index,
+                        "section": c.section,
+                        "section_title": c.section_title,
+                        "start": c.start,
+                        "end": c.end,
+                        "spans": json.dumps(c.spans),
+                    }
+                    for c in part
+                ],
+            )
+        for i in range(0, len(sentences), self._batch):
+            part_s = sentences[i : i + self._batch]
+            self.sentences.upsert(
+                ids=[f"{cid}#{start}" for cid, _, start, _ in part_s],
+                embeddings=sentence_vectors[i : i + self._batch],
+                metadatas=[{"chunk_id": cid, "source_id": sid, "start": s, "end": e} for cid, sid, s, e in part_s],
+            )
+
+    def delete_source(self, source_id: str) -> None:
+        self.chunks.delete(where={"source_id": source_id})
+        self.sentences.delete(where={"source_id": source_id})
+
+    def chunk_ids(self, source_id: str) -> set[str]:
+        return set(self.chunks.get(where={"source_id": source_id}, include=[])["ids"])
+
+    def query(self, vector: np.ndarray, n: int) -> list[StoredChunk]:
+        total = self.count()
+        if total == 0:
+            return []
+        res = self.chunks.query(
+            query_embeddings=[vector], n_results=min(n, total), include=["documents", "metadatas", "distances"]
+        )
+        return [
+            StoredChunk.from_chroma(cid, doc or "", meta or {}, 1.0 - float(dist))
+            for cid, doc, meta, dist in zip(
+                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
+            )
+        ]
+
+    def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
+        if not ids:
+            return []
+        res = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        by_id = {
+            cid: StoredChunk.from_chroma(cid, doc or "", meta or {})
+            for cid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def all_chunks(self) -> list[StoredChunk]:
+        out: list[StoredChunk] = []
+        offset = 0
+        while True:
+            res = self.chunks.get(include=["documents", "metadatas"], limit=self._batch, offset=offset)
+            if not res["ids"]:
+                return out
+            out.extend(
+                StoredChunk.from_chroma(cid, doc or "", meta or {})
+                for cid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+            )
+            offset += len(res["ids"])
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> SentenceVectors:
+        if not chunk_ids:
+            return SentenceVectors([], [], [], np.zeros((0, 384), dtype=np.float32))
+        res = self.sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}}, include=["metadatas", "embeddings"])
+        metas = res["metadatas"] or []
+        vectors = np.asarray(res["embeddings"], dtype=np.float32) if metas else np.zeros((0, 384), np.float32)
+        return SentenceVectors(
+            chunk_ids=[str(m["chunk_id"]) for m in metas],
+            spans=[(int(m["start"]), int(m["end"])) for m in metas],
+            source_ids=[str(m["source_id"]) for m in metas],
+            vectors=vectors,
+        )
