@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +168,12 @@ class Assistant:
         answer.timings = timings
         answer.question = standalone
         return answer
+
+    def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is produced (str deltas), then the final `Answer`.
+
+        The extractive backend has nothing to stream, so it yields its whole text at once.
+        """
+        answer = self.ask(question, history)
+        yield answer.text
+        yield answer

@@ -1,0 +1,62 @@
+"""Shared fixtures: real parts (embedded Chroma, the real model, the bundled corpus), built once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from index.embeddings import Embedder, shared_embedder
+from index.settings import BUNDLED_CORPUS, Settings
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return shared_embedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
+    """A data directory with the bundled recaps ingested once per session. Copy it before writing."""
+    data_dir = tmp_path_factory.mktemp("corpus-index")
+    Assistant(Settings(data_dir=data_dir), embedder=embedder).ingest()
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_index: Path, embedder: Embedder) -> Assistant:
+    """A read-only assistant over the bundled recaps. Tests that ingest use `fresh_assistant`."""
+    return Assistant(Settings(data_dir=corpus_index), embedder=embedder, auto_ingest=False)
+
+
+@pytest.fixture
+def fresh_data_dir(tmp_path: Path, corpus_index: Path) -> Path:
+    """A private, writable copy of the session index."""
+    target = tmp_path / "data"
+    shutil.copytree(corpus_index, target)
+    return target
+
+
+@pytest.fixture
+def fresh_assistant(fresh_data_dir: Path, embedder: Embedder) -> Assistant:
+    return Assistant(Settings(data_dir=fresh_data_dir), embedder=embedder)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the bundled recaps (with their manifest), for tests that change files."""
+    target = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, target)
+    yield target
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
