@@ -29,7 +29,8 @@ class ScoredSentence:
     start: int
     end: int
     quote: str
-    score: float
+    score: float  # similarity plus lexical bonus, minus fragment penalty: the ranking
+    similarity: float  # cosine similarity of sentence and question alone
 
 
 def score_sentences(retrieval: Retrieval, store: VectorStore, texts: dict[str, str]) -> list[ScoredSentence]:
@@ -58,6 +59,7 @@ def score_sentences(retrieval: Retrieval, store: VectorStore, texts: dict[str, s
                 end=end,
                 quote=quote,
                 score=float(dense[i]) + LEXICAL_BONUS * min(overlap, 3) - _fragment_penalty(quote),
+                similarity=float(dense[i]),
             )
         )
     return sorted(scored, key=lambda s: s.score, reverse=True)
@@ -144,12 +146,17 @@ def extractive_answer(
 ) -> Answer:
     """Quote the best sentences, or abstain when the evidence is too weak."""
     sentences = score_sentences(retrieval, store, texts)
-    best_sentence = sentences[0].score if sentences else 0.0
-    # A query word no recap contains ("quantum") demands stronger evidence than a fuzzy match.
-    needed = settings.confident_similarity if retrieval.unknown_words else settings.source_floor
-    if retrieval.best_similarity < settings.relevance_floor and best_sentence < settings.confident_similarity:
-        needed = float("inf")
-    if best_sentence < needed:
+    best_score = sentences[0].score if sentences else 0.0
+    best_similarity = max((s.similarity for s in sentences), default=0.0)
+    if retrieval.unknown_words:
+        # A word no recap contains ("quantum") can't be matched by keywords, so only strong semantic
+        # evidence counts: shared generic words ("Paris", "keynote") must not carry the answer.
+        weak = best_similarity < settings.confident_similarity
+    else:
+        weak = best_score < settings.source_floor or (
+            retrieval.best_similarity < settings.relevance_floor and best_score < settings.confident_similarity
+        )
+    if weak:
         text = abstention(retrieval.best_similarity, settings.relevance_floor, retrieval.unknown_words)
         return Answer(text, [], True, "extractive")
     text, citations = compose(

@@ -7,7 +7,7 @@ gives each relevant source a seat before any source gets a second one.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -47,18 +47,26 @@ def rrf(rankings: list[list[str]]) -> dict[str, float]:
     return scores
 
 
-def diversify(ranked: list[Passage], k: int, source_floor: float) -> list[Passage]:
-    """Top `k`, with one seat per relevant source first, then by rank with at most half the seats each."""
-    chosen: list[Passage] = []
-    seen_sources: set[str] = set()
-    for p in ranked:
+def diversify(ranked: list[Passage], k: int, source_floor: float, heads: list[str]) -> list[Passage]:
+    """Top `k` passages: each retriever's best hit, then one seat per relevant source, then by rank.
+
+    `heads` are the ids each retriever ranked first: a passage BM25 is sure of ("co-chaired") must
+    not lose its seat to diversity. A source gets a seat only if it ranks among the top 3k, and no
+    source takes more than half the seats.
+    """
+    by_id = {p.chunk.id: p for p in ranked}
+    chosen: list[Passage] = [by_id[h] for h in dict.fromkeys(heads) if h in by_id][:k]
+    seen_sources = {p.source.id for p in chosen}
+    for p in ranked[: 3 * k]:
         if len(chosen) == k:
             break
         if p.source.id not in seen_sources and p.similarity >= source_floor:
             chosen.append(p)
             seen_sources.add(p.source.id)
     cap = max(1, math.ceil(k / 2))
-    per_source = {s: 1 for s in seen_sources}
+    per_source: dict[str, int] = {}
+    for p in chosen:
+        per_source[p.source.id] = per_source.get(p.source.id, 0) + 1
     for p in ranked:
         if len(chosen) == k:
             break
@@ -89,29 +97,27 @@ class Retriever:
     def retrieve(self, query: str, k: int) -> Retrieval:
         vector = self.embedder.embed_one(expand(query))
         dense = [c for c in self.store.query(vector, self.candidates) if c.source_id in self.sources]
+        # Sentence-level dense hits find a passage whose one relevant sentence is diluted in a chunk.
+        sentence_hits = self.store.query_sentences(vector, self.candidates)
         keyword_hits = self.keyword.search(query, self.candidates)
         by_id = {c.id: c for c in dense}
-        missing = [cid for cid, _ in keyword_hits if cid not in by_id]
-        for chunk, sim in zip(self.store.get_chunks(missing), self._similarities(missing, vector), strict=True):
-            by_id[chunk.id] = StoredChunk(**{**chunk.__dict__, "similarity": sim})
-        fused = rrf([[c.id for c in dense], [cid for cid, _ in keyword_hits if cid in by_id]])
+        missing = list(dict.fromkeys(cid for cid, _ in [*keyword_hits, *sentence_hits] if cid not in by_id))
+        similarity = self.store.similarities(missing, vector)
+        for chunk in self.store.get_chunks(missing):
+            by_id[chunk.id] = replace(chunk, similarity=similarity.get(chunk.id, 0.0))
+        by_id = {cid: c for cid, c in by_id.items() if c.source_id in self.sources}
+        fused = rrf(
+            [
+                [c.id for c in dense if c.id in by_id],
+                [cid for cid, _ in sentence_hits if cid in by_id],
+                [cid for cid, _ in keyword_hits if cid in by_id],
+            ]
+        )
         ranked = [
-            Passage(
-                chunk=by_id[cid],
-                source=self.sources[by_id[cid].source_id],
-                similarity=by_id[cid].similarity,
-                fused=score,
-            )
+            Passage(by_id[cid], self.sources[by_id[cid].source_id], by_id[cid].similarity, score)
             for cid, score in sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
-            if by_id[cid].source_id in self.sources
         ]
+        heads = [ranked[0].chunk.id] if ranked else []
+        heads += [ids[0][0] for ids in (sentence_hits, keyword_hits) if ids and ids[0][0] in by_id]
         unknown = self.keyword.unknown_words(query)
-        return Retrieval(query, vector, diversify(ranked, k, self.source_floor), unknown)
-
-    def _similarities(self, ids: list[str], vector: np.ndarray) -> list[float]:
-        if not ids:
-            return []
-        res = self.store.chunks.get(ids=ids, include=["embeddings"])
-        order = {cid: i for i, cid in enumerate(res["ids"])}
-        matrix = np.asarray(res["embeddings"], dtype=np.float32)
-        return [float(matrix[order[cid]] @ vector) for cid in ids if cid in order]
+        return Retrieval(query, vector, diversify(ranked, k, self.source_floor, heads), unknown)

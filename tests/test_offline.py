@@ -1,0 +1,50 @@
+"""No network connection is attempted during ingest or ask."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant import Assistant
+from index.embeddings import Embedder
+from index.settings import Settings
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Record and refuse every attempt to open an internet socket or resolve a name."""
+    attempts: list[Any] = []
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            attempts.append(("connect", address))
+            raise OSError(f"network disabled by test: connect to {address}")
+        return real_connect(self, address)
+
+    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        attempts.append(("getaddrinfo", host))
+        raise socket.gaierror(f"network disabled by test: resolve {host}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    yield attempts
+
+
+def test_ingest_and_ask_make_no_connection(no_network: list[Any], tmp_path: Path) -> None:
+    # A new embedder: loading the model must be offline too, not only using an already loaded one.
+    assistant = Assistant(Settings(data_dir=tmp_path / "data"), embedder=Embedder())
+    report = assistant.ingest()
+    answer = assistant.ask("What did people say about Wasm?")
+    assert report.chunks_total > 0 and answer.citations
+    assert no_network == [], f"network attempts: {no_network}"
+
+
+def test_guard_would_notice_a_connection(no_network: list[Any]) -> None:
+    with pytest.raises(OSError, match="network disabled"):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)
+    assert no_network
