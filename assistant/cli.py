@@ -22,8 +22,12 @@ from index.ingest import IngestReport
 from index.settings import Settings
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
+_LLM_OPTION = click.option(
+    "--llm",
+    help="auto (Ollama if it answers, else extractive), extractive, or ollama:<model> (RECAP_LLM).",
+)
 
 
 def _friendly_errors(func: F) -> F:
@@ -94,10 +98,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-def print_answer(answer: Answer) -> None:
+def print_answer(answer: Answer, text_shown: bool = False) -> None:
     if answer.notice:
         err.print(f"[yellow]{escape(answer.notice)}[/]")
-    out.print(escape(answer.text))
+    if not text_shown:
+        out.print(escape(answer.text))
     if answer.citations:
         out.print()
     for c in answer.citations:
@@ -111,15 +116,34 @@ def print_answer(answer: Answer) -> None:
 @cli.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and citations as JSON.")
+@_LLM_OPTION
 @click.pass_context
 @_friendly_errors
-def ask(ctx: click.Context, question: str, as_json: bool) -> None:
+def ask(ctx: click.Context, question: str, as_json: bool, llm: str | None) -> None:
     """Answer QUESTION from the recaps, citing every claim."""
-    answer = _assistant(ctx).ask(question)
+    assistant = _assistant(ctx, llm=llm)
     if as_json:
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(assistant.ask(question).to_json(), ensure_ascii=False, indent=2))
     else:
-        print_answer(answer)
+        stream_answer(assistant, question, [])
+
+
+def stream_answer(assistant: Assistant, question: str, history: list[tuple[str, str]]) -> Answer:
+    """Print the answer as the model writes it (already verified), then its citations."""
+    shown = ""
+    for item in assistant.stream(question, history):
+        if isinstance(item, Answer):
+            answer = item
+            break
+        shown += item
+        out.print(escape(item), end="")
+    if shown:
+        out.print()
+    complete = shown.strip() == answer.text.strip()
+    if shown and not complete:
+        err.print("[yellow]The text above is incomplete; the answer is:[/]")
+    print_answer(answer, text_shown=complete)
+    return answer
 
 
 @cli.command()
@@ -171,11 +195,12 @@ def sources(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command()
+@_LLM_OPTION
 @click.pass_context
 @_friendly_errors
-def chat(ctx: click.Context) -> None:
+def chat(ctx: click.Context, llm: str | None) -> None:
     """Ask questions in the terminal; follow-ups ("and about Rust?") use the conversation so far."""
-    assistant = _assistant(ctx)
+    assistant = _assistant(ctx, llm=llm)
     history: list[tuple[str, str]] = []
     out.print("Ask about the recaps (empty line or Ctrl-D to quit).")
     while True:
@@ -185,9 +210,47 @@ def chat(ctx: click.Context) -> None:
             break
         if not question:
             break
-        answer = assistant.ask(question, history=history)
-        print_answer(answer)
+        answer = stream_answer(assistant, question, history)
         history += [("user", question), ("assistant", answer.text)]
+
+
+@cli.command(name="eval")
+@click.option(
+    "--questions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A JSONL question set (default: tests/eval/questions.jsonl).",
+)
+@click.option("-k", "k", default=5, show_default=True, help="Retrieval depth for recall@k and MRR.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("eval-results"),
+    show_default=True,
+    help="Folder for eval.json and eval.png.",
+)
+@click.pass_context
+@_friendly_errors
+def evaluate_command(ctx: click.Context, questions: Path | None, k: int, out_dir: Path) -> None:
+    """Measure retrieval recall@k, MRR, source coverage, citation validity, abstention and latency."""
+    from assistant.evaluation import DEFAULT_QUESTIONS, chart, evaluate, load_questions
+
+    report = evaluate(_assistant(ctx), load_questions(questions or DEFAULT_QUESTIONS), k=k)
+    latencies = sorted(r.latency_ms for r in report.results)
+    out.print(f"questions: {len(report.results)}")
+    out.print(f"recall@{k}: {report.recall_at_k:.3f}   MRR: {report.mrr:.3f}")
+    out.print(f"source coverage: {report.source_coverage:.3f}   citation validity: {report.citation_validity:.3f}")
+    out.print(f"abstention recall: {report.abstention_recall:.3f}   precision: {report.abstention_precision:.3f}")
+    out.print(f"ask latency p50: {latencies[len(latencies) // 2]:.1f} ms   max: {latencies[-1]:.1f} ms")
+    stages = "   ".join(f"{stage} {ms:.1f}" for stage, ms in report.stage_p50().items())
+    out.print(f"p50 by stage (ms): {stages}")
+    for r in report.results:
+        if r.missing or (r.kind == "unanswerable") != r.abstained:
+            out.print(f"  [yellow]{r.id}[/] {escape(r.question)}  missing: {escape(', '.join(r.missing)) or '—'}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "eval.json").write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
+    chart(report, out_dir / "eval.png")
+    out.print(f"wrote {escape(str(out_dir / 'eval.json'))} and {escape(str(out_dir / 'eval.png'))}")
 
 
 def main() -> None:

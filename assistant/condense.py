@@ -18,6 +18,12 @@ _FOLLOW_UP = re.compile(
 _TOPIC_IN_QUESTION = re.compile(r"\b(?:about|on|regarding)\s+(?P<topic>[^?]+)\??\s*$", re.IGNORECASE)
 
 
+def topic_of(question: str) -> str | None:
+    """The X of "what did people say about X?", if the question has that shape."""
+    match = _TOPIC_IN_QUESTION.search(question)
+    return match.group("topic").strip() if match else None
+
+
 def last_user_question(history: Sequence[Turn] | None) -> str | None:
     for role, text in reversed(history or []):
         if role == "user" and text.strip():

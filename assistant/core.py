@@ -8,13 +8,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.backends import EXTRACTIVE, OLLAMA, Backend, choose_backend
 from assistant.condense import Turn, condense
 from assistant.extractive import extractive_answer
+from assistant.generative import GenerativeAnswerer
 from assistant.retrieval import Retrieval, Retriever
 from assistant.types import Answer, Hit
 from index.catalog import Catalog, Source
 from index.embeddings import Embedder, shared_embedder
-from index.ingest import Ingestor, IngestReport
+from index.errors import LLMUnavailableError, RecapError
+from index.ingest import Ingestor, IngestReport, keyword_index_for
 from index.keyword import KeywordIndex
 from index.settings import Settings
 from index.store import VectorStore
@@ -80,6 +83,9 @@ class Assistant:
         mtime = path.stat().st_mtime if path.exists() else 0.0
         if self._catalog is None or mtime != self._catalog_mtime:
             # Another process (or our own ingest) changed the index: reload what depends on it.
+            if self._catalog is not None and self._store is not None and not self.settings.chroma_url:
+                # Another process wrote it: an embedded Chroma client keeps serving the vectors it loaded.
+                self._store = VectorStore(self.settings, fresh=True)
             self._catalog = Catalog.load(self.catalog_folder)
             self._catalog_mtime = mtime
             self._retriever = None
@@ -98,7 +104,8 @@ class Assistant:
         if self._retriever is None:
             keyword = KeywordIndex.load(self.catalog_folder / "bm25")
             if keyword is None:
-                keyword = self._ingestor().refresh_keyword_index()
+                # Built in memory only: a reader must not write without the writer lock.
+                keyword = keyword_index_for(self.store, {r.id for r in catalog.indexed()})
             sources = {s.id: s for s in catalog.sources()}
             self._retriever = Retriever(
                 self.store, keyword, sources, self.embedder, self.settings.candidates, self.settings.source_floor
@@ -146,10 +153,20 @@ class Assistant:
         ]
 
     def ask(self, question: str, history: History | None = None) -> Answer:
-        """Answer `question` from the recaps, citing every claim; abstain when they don't cover it."""
-        question = question.strip()
-        if not question:
-            raise ValueError("ask() needs a question")
+        """Answer `question` from the recaps, citing every claim; abstain when they don't cover it.
+
+        The backend is `settings.llm`: a local model (Ollama) writes the answer and every citation
+        is verified, or, without one, the best sentences are quoted (extractive).
+        """
+        answer = None
+        for item in self.stream(question, history):
+            answer = item if isinstance(item, Answer) else answer
+        if answer is None:  # stream() always ends with an Answer; this guards a broken backend
+            raise RecapError("the answer stream ended without an answer")
+        return answer
+
+    def _ask_extractive(self, question: str, history: History | None = None) -> Answer:
+        """The answer without a model: quotes of the best sentences, or an abstention."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         self._ready()
@@ -172,8 +189,22 @@ class Assistant:
     def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced (str deltas), then the final `Answer`.
 
-        The extractive backend has nothing to stream, so it yields its whole text at once.
+        The final `Answer.text` is authoritative: if the model fails mid-answer, the streamed text
+        is superseded by the extractive answer (and `Answer.notice` says why). The extractive
+        backend has nothing to stream, so it yields its whole text at once.
         """
-        answer = self.ask(question, history)
+        question = question.strip()
+        if not question:
+            raise ValueError("ask() needs a question")
+        backend = choose_backend(self.settings)
+        if backend.kind == OLLAMA:
+            try:
+                yield from GenerativeAnswerer(self, backend).stream(question, normalise_history(history))
+                return
+            except LLMUnavailableError as exc:
+                log.warning("%s", exc)
+                backend = Backend(EXTRACTIVE, notice=str(exc))
+        answer = self._ask_extractive(question, history)
+        answer.notice = backend.notice
         yield answer.text
         yield answer

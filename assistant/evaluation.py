@@ -24,6 +24,7 @@ class Question:
     kind: str  # fact | opinion | planning | unanswerable
     question: str
     evidence: tuple[str, ...]
+    sources: tuple[str, ...] = ()  # authors or publishers a "what did people say" answer should cite
 
     @property
     def answerable(self) -> bool:
@@ -37,7 +38,15 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
             continue
         try:
             row = json.loads(line)
-            questions.append(Question(row["id"], row["kind"], row["question"], tuple(row.get("evidence", []))))
+            questions.append(
+                Question(
+                    row["id"],
+                    row["kind"],
+                    row["question"],
+                    tuple(row.get("evidence", [])),
+                    tuple(row.get("sources", [])),
+                )
+            )
         except (json.JSONDecodeError, KeyError) as exc:
             raise ValueError(f"{path}:{line_no}: not a question row ({exc})") from exc
     return questions
@@ -68,6 +77,10 @@ class QuestionResult:
     abstained: bool
     cited_sources: int
     latency_ms: float
+    source_coverage: float | None = None  # share of expected sources the answer cites
+    citations: int = 0
+    valid_citations: int = 0  # quote verbatim at its offsets in the document it names
+    stage_ms: dict[str, float] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
 
 
@@ -90,6 +103,20 @@ class EvalReport:
         return statistics.fmean(r.reciprocal_rank or 0.0 for r in rows) if rows else 0.0
 
     @property
+    def source_coverage(self) -> float:
+        rows = [r.source_coverage for r in self.results if r.source_coverage is not None]
+        return statistics.fmean(rows) if rows else 1.0
+
+    @property
+    def citation_validity(self) -> float:
+        total = sum(r.citations for r in self.results)
+        return sum(r.valid_citations for r in self.results) / total if total else 1.0
+
+    def stage_p50(self) -> dict[str, float]:
+        stages = {stage for r in self.results for stage in r.stage_ms}
+        return {s: statistics.median(r.stage_ms[s] for r in self.results if s in r.stage_ms) for s in sorted(stages)}
+
+    @property
     def abstention_recall(self) -> float:
         """Share of unanswerable questions on which the assistant abstained."""
         rows = [r for r in self.results if r.kind == "unanswerable"]
@@ -108,6 +135,9 @@ class EvalReport:
             "mrr": self.mrr,
             "abstention_recall": self.abstention_recall,
             "abstention_precision": self.abstention_precision,
+            "source_coverage": self.source_coverage,
+            "citation_validity": self.citation_validity,
+            "stage_p50_ms": self.stage_p50(),
             "results": [asdict(r) for r in self.results],
         }
 
@@ -122,6 +152,8 @@ def evaluate(assistant: Assistant, questions: list[Question], k: int = 5) -> Eva
         started = time.perf_counter()
         answer = assistant.ask(q.question)
         latency = (time.perf_counter() - started) * 1000
+        cited = {c.source.author or c.source.publisher for c in answer.citations}
+        valid = sum(assistant.document_text(c.source.id)[c.start : c.end] == c.quote for c in answer.citations)
         results.append(
             QuestionResult(
                 id=q.id,
@@ -132,7 +164,45 @@ def evaluate(assistant: Assistant, questions: list[Question], k: int = 5) -> Eva
                 abstained=answer.abstained,
                 cited_sources=len({c.source.id for c in answer.citations}),
                 latency_ms=latency,
+                source_coverage=len(cited & set(q.sources)) / len(q.sources) if q.sources else None,
+                citations=len(answer.citations),
+                valid_citations=valid,
+                stage_ms=dict(answer.timings),
                 missing=[e for e, r in zip(q.evidence, ranks, strict=True) if r is None],
             )
         )
     return EvalReport(k, results)
+
+
+def chart(report: EvalReport, path: Path) -> Path:
+    """A PNG of the headline figures and per-kind recall, for the README or a pull request."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display here
+    import matplotlib.pyplot as plt
+
+    kinds = sorted({r.kind for r in report.results if r.recall is not None})
+    per_kind = [statistics.fmean(r.recall for r in report.results if r.kind == k and r.recall is not None) for k in kinds]
+    headline = {
+        f"recall@{report.k}": report.recall_at_k,
+        "MRR": report.mrr,
+        "source coverage": report.source_coverage,
+        "citation validity": report.citation_validity,
+        "abstention recall": report.abstention_recall,
+        "abstention precision": report.abstention_precision,
+    }
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
+    left.barh(list(headline), list(headline.values()), color="#3b6ea8")
+    left.set_xlim(0, 1.05)
+    left.invert_yaxis()
+    for i, v in enumerate(headline.values()):
+        left.text(min(v, 0.98), i, f" {v:.2f}", va="center", ha="right" if v > 0.9 else "left", color="white" if v > 0.9 else "black")
+    left.set_title(f"recap eval · {len(report.results)} questions")
+    right.bar(kinds, per_kind, color="#7aa95c")
+    right.set_ylim(0, 1.05)
+    right.set_title(f"recall@{report.k} by question kind")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.condense import topic_of
 from assistant.retrieval import Retrieval
 from assistant.types import Answer, Citation
 from index.catalog import Source
@@ -16,7 +17,11 @@ from index.settings import Settings
 from index.store import VectorStore
 
 MIN_WORDS = 6  # shorter sentences ("Some notable points here:") carry no claim worth quoting
-LEXICAL_BONUS = 0.04  # per query term a sentence contains: names matter ("Dapr", "SpinKube")
+# Per unit of idf of each query term a sentence contains: rare words ("colocated", "Dapr") tell more
+# than common ones ("platform"), and MiniLM alone under-weights them. Capped so words never
+# outvote meaning.
+LEXICAL_WEIGHT = 0.03
+LEXICAL_CAP = 0.2
 FRAGMENT_PENALTY = 0.12  # headings, list labels and lead-ins ("... included:") state nothing by themselves
 _SENTENCE_END = tuple('.!?…)"”’')
 
@@ -31,6 +36,7 @@ class ScoredSentence:
     quote: str
     score: float  # similarity plus lexical bonus, minus fragment penalty: the ranking
     similarity: float  # cosine similarity of sentence and question alone
+    names_topic: bool = False  # names the X of a "what did people say about X" question
 
 
 def score_sentences(retrieval: Retrieval, store: VectorStore, texts: dict[str, str]) -> list[ScoredSentence]:
@@ -41,7 +47,9 @@ def score_sentences(retrieval: Retrieval, store: VectorStore, texts: dict[str, s
     if not vectors.chunk_ids:
         return []
     dense = vectors.vectors @ retrieval.query_vector
-    query_terms = set(terms(retrieval.query))
+    weights = retrieval.term_weights
+    topic = topic_of(retrieval.query)
+    topic_terms = set(terms(topic)) if topic else set()
     scored: list[ScoredSentence] = []
     for i, chunk_id in enumerate(vectors.chunk_ids):
         passage = passages[chunk_id]
@@ -49,7 +57,8 @@ def score_sentences(retrieval: Retrieval, store: VectorStore, texts: dict[str, s
         quote = texts[passage.source.id][start:end]
         if len(quote.split()) < MIN_WORDS:
             continue
-        overlap = len(query_terms & set(terms(quote)))
+        quote_terms = set(terms(quote))
+        bonus = min(LEXICAL_CAP, LEXICAL_WEIGHT * sum(weights[t] for t in quote_terms if t in weights))
         scored.append(
             ScoredSentence(
                 source=passage.source,
@@ -58,8 +67,9 @@ def score_sentences(retrieval: Retrieval, store: VectorStore, texts: dict[str, s
                 start=start,
                 end=end,
                 quote=quote,
-                score=float(dense[i]) + LEXICAL_BONUS * min(overlap, 3) - _fragment_penalty(quote),
+                score=float(dense[i]) + bonus - _fragment_penalty(quote),
                 similarity=float(dense[i]),
+                names_topic=bool(quote_terms & topic_terms),
             )
         )
     return sorted(scored, key=lambda s: s.score, reverse=True)
@@ -80,15 +90,18 @@ def compose(
     """Answer text with [n] markers and the citations they point to; ("", []) if nothing qualifies.
 
     A sentence is quoted if it clears `source_floor` and is within `source_margin` of the best one,
-    so a recap that only brushes the topic is not quoted beside those that discuss it.
+    so a recap that only brushes the topic is not quoted beside those that discuss it. A recap's
+    first quote may fall outside the margin if it names the topic itself: Haintz writes
+    "WebAssembly" where the question says "Wasm", and must still be heard.
     """
     if not sentences:
         return "", []
     floor = max(source_floor, sentences[0].score - source_margin)
     by_source: dict[str, list[ScoredSentence]] = {}
     for s in sentences:
-        if s.score < floor:
-            break
+        first_of_source = s.source.id not in by_source
+        if s.score < source_floor or (s.score < floor and not (first_of_source and s.names_topic)):
+            continue
         picked = by_source.setdefault(s.source.id, [])
         if len(picked) < max_quotes_per_source and all(_distinct(s.quote, p.quote) for p in picked):
             picked.append(s)

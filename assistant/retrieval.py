@@ -13,7 +13,7 @@ import numpy as np
 
 from index.catalog import Source
 from index.embeddings import Embedder
-from index.keyword import KeywordIndex, expand
+from index.keyword import KeywordIndex, expand, terms
 from index.store import StoredChunk, VectorStore
 
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the head of each ranking
@@ -33,6 +33,7 @@ class Retrieval:
     query_vector: np.ndarray
     passages: list[Passage]
     unknown_words: list[str]  # content words of the query that no passage contains
+    term_weights: dict[str, float]  # stemmed query terms and how telling each is (BM25 idf)
 
     @property
     def best_similarity(self) -> float:
@@ -120,4 +121,5 @@ class Retriever:
         heads = [ranked[0].chunk.id] if ranked else []
         heads += [ids[0][0] for ids in (sentence_hits, keyword_hits) if ids and ids[0][0] in by_id]
         unknown = self.keyword.unknown_words(query)
-        return Retrieval(query, vector, diversify(ranked, k, self.source_floor, heads), unknown)
+        weights = {t: self.keyword.idf(t) for t in terms(query)}
+        return Retrieval(query, vector, diversify(ranked, k, self.source_floor, heads), unknown, weights)

@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.toml"
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES
+# Kept in step with index.loaders (which imports this module, so it cannot be imported from here).
+LOADER_SUFFIXES = {".html", ".htm", ".xhtml", ".pdf"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | LOADER_SUFFIXES
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -145,9 +147,20 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> Document:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise BadDocumentError(f"{path}: unsupported file type '{path.suffix}' (supported: {supported})")
     data = read_bytes(path, max_bytes)
+    fallback = DocumentMeta(title=path.stem.replace("_", " ").replace("-", " "))
+    if path.suffix.lower() in LOADER_SUFFIXES:
+        from index.loaders import load  # imported late: it imports this module (and trafilatura, pypdf)
+
+        loaded = load(path, data)
+        return Document(
+            path=path,
+            text=loaded.text,
+            meta=fallback.merged(loaded.meta).merged(manifest_meta(path)),
+            content_hash=file_hash(data),  # of the file's bytes: an edit anywhere re-indexes it
+            markdown=loaded.markdown,
+        )
     text = decode(path, data)
     front, body_start = _front_matter(path, text)
-    fallback = DocumentMeta(title=path.stem.replace("_", " ").replace("-", " "))
     meta = fallback.merged(front).merged(manifest_meta(path))
     return Document(
         path=path,

@@ -17,3 +17,7 @@ class IndexBusyError(RecapError):
 
 class IndexNotReadyError(RecapError):
     """The index is missing or was written by an incompatible version."""
+
+
+class LLMUnavailableError(RecapError):
+    """The local model could not answer (Ollama not running, model not pulled, timed out, cut off)."""

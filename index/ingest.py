@@ -73,9 +73,14 @@ class _Prepared:
     signature: list[int]
 
 
-def source_id_for(path: Path) -> str:
+def source_id_for(path: Path, content_hash: str) -> str:
+    """Names one version of one file. A new version gets a new id, so its chunks (ids derive from
+    this) never mix with the old version's: a reader still holding the old catalog keeps seeing the
+    old chunks and text until it reloads, and a crash part way leaves the new ones as orphans that
+    the next ingest removes."""
     slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:40] or "doc"
-    return f"{slug}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
+    version = hashlib.sha1(f"{path}\n{content_hash}".encode()).hexdigest()[:8]
+    return f"{slug}-{version}"
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[IngestError]]:
@@ -94,8 +99,16 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Ingest
                 and p.name != MANIFEST_NAME
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            # A link to nothing is a file the user meant us to read: say so instead of skipping it.
+            errors.extend(
+                IngestError(str(p), "cannot read it (broken symbolic link)")
+                for p in sorted(path.rglob("*"))
+                if p.is_symlink() and not p.exists()
+            )
         elif path.is_file():
             files.append(path)
+        elif path.is_symlink():
+            errors.append(IngestError(str(path), "cannot read it (broken symbolic link)"))
         else:
             errors.append(IngestError(str(path), "no such file or folder"))
     return list(dict.fromkeys(files)), roots, errors
@@ -174,7 +187,7 @@ class Ingestor:
             prepared[key] = item
             (report.updated if key in records else report.added).append(key)
             records[key] = SourceRecord(
-                id=source_id_for(path),
+                id=source_id_for(path, item.doc.content_hash),
                 path=key,
                 content_hash=item.doc.content_hash,
                 meta=item.doc.meta,
@@ -200,6 +213,18 @@ class Ingestor:
         self._apply(old, records, prepared, rebuild_all, report, progress)
         return report
 
+    def _damaged(self, old: dict[str, SourceRecord]) -> set[str]:
+        """Ids of indexed sources whose chunks in the store are not the number the catalog recorded.
+
+        The catalog is written last, so after a crash it still describes the previous, complete
+        index; this catches the rest (a store that lost writes, or was changed behind our back).
+        """
+        held = self.store.source_counts()
+        damaged = {r.id for r in old.values() if r.duplicate_of is None and held.get(r.id, 0) != r.chunk_count}
+        if damaged:
+            log.warning("%d source(s) have missing or extra chunks; re-indexing them", len(damaged))
+        return damaged
+
     def _apply(
         self,
         old: dict[str, SourceRecord],
@@ -209,39 +234,45 @@ class Ingestor:
         report: IngestReport,
         progress: bool,
     ) -> None:
+        """Write new chunks, then commit the catalog, then delete what it no longer names.
+
+        Readers see either the old catalog (whose chunks and texts are all still there) or the new
+        one (whose chunks and texts were written before it). A kill at any point leaves the last
+        committed catalog intact; the orphans it left are removed by the next run.
+        """
         was_indexed = {r.id for r in old.values() if r.duplicate_of is None}
+        damaged = self._damaged(old)
         to_index = [
             r
             for key, r in records.items()
-            if r.duplicate_of is None and (key in prepared or r.id not in was_indexed or rebuild_all)
+            if r.duplicate_of is None and (key in prepared or r.id not in was_indexed or r.id in damaged or rebuild_all)
         ]
         keep_ids = {r.id for r in records.values() if r.duplicate_of is None}
-        for source_id in was_indexed - keep_ids:
-            self.store.delete_source(source_id)
 
-        chunks: list[Chunk] = []
+        groups: list[tuple[SourceRecord, _Prepared, list[Chunk]]] = []
         for record in to_index:
             item = prepared.get(record.path)
             if item is None:  # a former duplicate promoted, or a re-index after a settings change
                 try:
                     item = _prepare(Path(record.path), self.settings)
                 except BadDocumentError as exc:
-                    report.errors.append(IngestError(record.path, str(exc)))
+                    report.errors.append(IngestError(record.path, str(exc).removeprefix(f"{record.path}: ")))
                     continue
             doc_chunks = chunk_document(item.doc, item.structure, record.id, self.settings.chunk_tokens)
             record.chunk_count = len(doc_chunks)
-            chunks.extend(doc_chunks)
-            self.catalog.save_text(record.id, item.doc.text)
-            prepared[record.path] = item
+            groups.append((record, item, doc_chunks))
 
-        if to_index:
-            self._embed_and_store(to_index, chunks, prepared, progress)
-        report.chunks_added = len(chunks)
+        self._embed_and_store(groups, progress)
+        report.chunks_added = sum(len(chunks) for _, _, chunks in groups)
+        self.refresh_keyword_index(keep_ids)  # before the commit: a reader reloads it when the catalog changes
 
         self.catalog.records = records
         self.catalog.config = self._config()
-        self.catalog.save()
-        self.refresh_keyword_index()
+        self.catalog.save()  # the commit point
+
+        for source_id in set(self.store.source_counts()) - keep_ids:
+            self.store.delete_source(source_id)  # removed, now a duplicate, an old version, or a crash's orphan
+        self._collect_texts(keep_ids | was_indexed)
         report.chunks_total = self.store.count()
         log.info(
             "ingest: %d added, %d updated, %d unchanged, %d removed, %d duplicates, %d errors; %d chunks",
@@ -249,38 +280,52 @@ class Ingestor:
             len(report.duplicates), len(report.errors), report.chunks_total,
         )  # fmt: skip
 
-    def _embed_and_store(
-        self, records: list[SourceRecord], chunks: list[Chunk], prepared: dict[str, _Prepared], progress: bool
-    ) -> None:
-        texts = {r.id: prepared[r.path].doc.text for r in records}
-        sentences: list[tuple[str, str, int, int]] = []
-        sentence_texts: list[str] = []
-        for chunk in chunks:
-            text = texts[chunk.source_id]
-            for s, e in chunk.spans:
-                for ss, se in sentence_spans(text, s, e):
-                    sentences.append((chunk.id, chunk.source_id, ss, se))
-                    sentence_texts.append(plain(text[ss:se]))
-        inputs = [c.embedding_text() for c in chunks] + sentence_texts
-        batch = 64
-        vectors = []
-        with tqdm(total=len(inputs), desc="embedding", unit="passage", disable=not progress) as bar:
-            for i in range(0, len(inputs), batch):
-                vectors.append(self.embedder.embed(inputs[i : i + batch]))
-                bar.update(len(inputs[i : i + batch]))
-        all_vectors = np.concatenate(vectors) if vectors else np.zeros((0, 384), np.float32)
-        # Replace, never append: a re-run after a crash must not leave two copies of a passage.
-        for record in records:
-            self.store.delete_source(record.id)
-        self.store.add(chunks, all_vectors[: len(chunks)], sentences, all_vectors[len(chunks) :])
+    def _collect_texts(self, keep: set[str]) -> None:
+        # The previous version's texts are kept one ingest longer, for readers still answering from it.
+        folder = self.catalog.folder / "documents"
+        for path in folder.glob("*.txt") if folder.is_dir() else []:
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
 
-    def refresh_keyword_index(self) -> KeywordIndex:
+    def _embed_and_store(self, groups: list[tuple[SourceRecord, _Prepared, list[Chunk]]], progress: bool) -> None:
+        """Embed and store one document at a time, so an interruption loses at most one document's work."""
+        total = sum(len(chunks) for _, _, chunks in groups)
+        with tqdm(total=total, desc="embedding", unit="chunk", disable=not progress or not groups) as bar:
+            for record, item, chunks in groups:
+                text = item.doc.text
+                self.catalog.save_text(record.id, text)  # before its chunks: a chunk never lacks its text
+                sentences: list[tuple[str, str, int, int]] = []
+                sentence_texts: list[str] = []
+                for chunk in chunks:
+                    for s, e in chunk.spans:
+                        for ss, se in sentence_spans(text, s, e):
+                            sentences.append((chunk.id, chunk.source_id, ss, se))
+                            sentence_texts.append(plain(text[ss:se]))
+                inputs = [c.embedding_text() for c in chunks] + sentence_texts
+                vectors = [self.embedder.embed(inputs[i : i + 64]) for i in range(0, len(inputs), 64)]
+                all_vectors = np.concatenate(vectors) if vectors else np.zeros((0, 384), np.float32)
+                # Upsert, then drop what this source held before: a re-run never leaves two copies.
+                self.store.add(chunks, all_vectors[: len(chunks)], sentences, all_vectors[len(chunks) :])
+                stale = self.store.chunk_ids(record.id) - {c.id for c in chunks}
+                if stale:
+                    self.store.delete_chunks(sorted(stale))
+                log.debug("stored %d chunks of %s", len(chunks), record.path)
+                bar.update(len(chunks))
+
+    def refresh_keyword_index(self, source_ids: set[str] | None = None) -> KeywordIndex:
+        """BM25 over the chunks of `source_ids` (default: the catalog's indexed sources)."""
+        if source_ids is None:
+            source_ids = {r.id for r in self.catalog.indexed()}
         folder = self.catalog.folder / "bm25"
         current = KeywordIndex.load(folder)
-        stored = self.store.all_chunks()
-        ids = [c.id for c in stored]
-        if current is not None and sorted(current.ids) == sorted(ids):
+        index = keyword_index_for(self.store, source_ids)
+        if current is not None and sorted(current.ids) == sorted(index.ids):
             return current
-        index = KeywordIndex.build(ids, [plain(f"{c.section_title}\n{c.text}") for c in stored])
         index.save(folder)
         return index
+
+
+def keyword_index_for(store: VectorStore, source_ids: set[str]) -> KeywordIndex:
+    """BM25 over the stored chunks of `source_ids`, built in memory."""
+    stored = [c for c in store.all_chunks() if c.source_id in source_ids]
+    return KeywordIndex.build([c.id for c in stored], [plain(f"{c.section_title}\n{c.text}") for c in stored])

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
+import os
+import shutil
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -12,13 +15,14 @@ from pathlib import Path
 
 import bm25s
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG through its own handler
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
-_STOP = frozenset(STOPWORDS_EN) | {"say", "said", "people", "recap", "recaps", "kubecon", "think"}
+# NLTK's English list (question words included) plus words every question about the recaps has.
+_STOP = frozenset(STOPWORDS_EN_PLUS) | {"would", "could", "say", "said", "people", "recap", "recaps", "think", "next"}
 # Spellings of one thing, folded to one term on both sides (documents and queries).
 ALIASES = {
     "webassembly": "wasm",
@@ -83,26 +87,47 @@ class KeywordIndex:
         return cls(list(ids), retriever)
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        """Write into a new subfolder, then switch the CURRENT pointer: readers never see half an index."""
+        version = fingerprint(self.ids)
+        target = folder / version
+        target.mkdir(parents=True, exist_ok=True)
         if self._retriever is not None:
-            self._retriever.save(str(folder), show_progress=False)
-        (folder / "ids.json").write_text(json.dumps({"fingerprint": fingerprint(self.ids), "ids": self.ids}))
+            self._retriever.save(str(target), show_progress=False)
+        (target / "ids.json").write_text(json.dumps({"fingerprint": version, "ids": self.ids}))
+        pointer = folder / "CURRENT.tmp"
+        pointer.write_text(version)
+        os.replace(pointer, folder / "CURRENT")
+        # Keep the previous version too: a reader may be loading it right now.
+        versions = sorted((d for d in folder.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime, reverse=True)
+        for old in [d for d in versions if d.name != version][1:]:
+            shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:
         """The saved index, or None if there is none (callers rebuild it)."""
-        meta = folder / "ids.json"
-        if not meta.exists():
+        try:
+            current = folder / (folder / "CURRENT").read_text().strip()
+            ids = json.loads((current / "ids.json").read_text())["ids"]
+        except (OSError, ValueError, KeyError):
             return None
-        ids = json.loads(meta.read_text())["ids"]
         if not ids:
             return cls([], None)
         try:
-            retriever = bm25s.BM25.load(str(folder), show_progress=False)
+            retriever = bm25s.BM25.load(str(current), show_progress=False)
         except (OSError, ValueError) as exc:
-            log.warning("keyword index in %s unreadable (%s); it will be rebuilt", folder, exc)
+            log.warning("keyword index in %s unreadable (%s); it will be rebuilt", current, exc)
             return None
         return cls(ids, retriever)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a stemmed term (0 if unknown): how telling a match on it is."""
+        if self._retriever is None or term not in self._retriever.vocab_dict:
+            return 0.0
+        indptr = self._retriever.scores["indptr"]
+        column = self._retriever.vocab_dict[term]
+        df = int(indptr[column + 1] - indptr[column]) if column + 1 < len(indptr) else 0
+        n = len(self.ids)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def unknown_words(self, query: str) -> list[str]:
         """Content words of `query` that no indexed chunk contains (e.g. "quantum")."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -12,6 +13,10 @@ BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus" / "kubecon-eu-2024"
 
 def _default_data_dir() -> Path:
     return Path.home() / ".local" / "share" / "recap"
+
+
+def _default_ollama_host() -> str:
+    return os.environ.get("OLLAMA_HOST") or "http://127.0.0.1:11434"
 
 
 class Settings(BaseSettings):
@@ -34,19 +39,34 @@ class Settings(BaseSettings):
     )
 
     # Retrieval.
-    top_k: int = Field(6, ge=1, le=50, description="Passages handed to the answer stage.")
+    top_k: int = Field(8, ge=1, le=50, description="Passages handed to the answer stage.")
     candidates: int = Field(30, ge=5, le=500, description="Hits taken from each retriever before fusion.")
     relevance_floor: float = Field(0.40, description="Best passage similarity below which the assistant abstains.")
     source_floor: float = Field(0.33, description="A sentence is quoted only if it is at least this similar.")
     source_margin: float = Field(0.3, description="...and within this much of the best sentence.")
     confident_similarity: float = Field(
-        0.5, description="Evidence needed when the question names something no recap mentions."
+        0.55, description="Evidence needed when the question names something no recap mentions."
     )
 
     # Answering.
-    llm: str = Field("extractive", description="'extractive' (no model), 'auto' or 'ollama:<model>'.")
+    llm: str = Field(
+        "auto", description="'auto' (Ollama when it answers, else extractive), 'extractive' or 'ollama:<model>'."
+    )
     max_quotes_per_source: int = Field(2, ge=1, le=5)
     max_sources: int = Field(5, ge=1, le=20)
+
+    # The local model (Ollama). OLLAMA_HOST is honoured as Ollama's own tools do; RECAP_OLLAMA_HOST wins.
+    ollama_host: str = Field(default_factory=_default_ollama_host, description="Where Ollama listens.")
+    ollama_model: str = Field("llama3.2", description="Model used by 'auto' and by a bare 'ollama'.")
+    connect_timeout: float = Field(3.0, gt=0, description="Seconds to reach Ollama; it is local, so short.")
+    first_token_timeout: float = Field(
+        120.0, gt=0, description="Seconds to wait for the first token (or any next one): a cold load takes 30-60 s."
+    )
+    ollama_timeout: float = Field(300.0, gt=0, description="Upper bound in seconds on one whole generation.")
+    keep_alive: str = Field("10m", description="How long Ollama keeps the model loaded after a request.")
+    num_ctx: int = Field(4096, ge=1024, description="The model's context window requested from Ollama (tokens).")
+    num_predict: int = Field(600, ge=64, description="Most tokens the model may generate for one answer.")
+    temperature: float = Field(0.1, ge=0, le=2, description="Low: answers should restate the recaps, not invent.")
 
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"

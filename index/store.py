@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from index.chunking import Chunk
@@ -55,7 +56,8 @@ class SentenceVectors:
     vectors: np.ndarray
 
 
-def make_client(settings: Settings) -> chromadb.ClientAPI:
+def make_client(settings: Settings, fresh: bool = False) -> chromadb.ClientAPI:
+    """A client for the configured store. `fresh` matters for the embedded store only: see below."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
@@ -70,14 +72,21 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
             settings=chroma_settings,
         )
     settings.chroma_path().mkdir(parents=True, exist_ok=True)
+    if fresh:
+        # Chroma shares one in-memory system per path within a process, and that system keeps
+        # serving the vectors it loaded: another process's ingest stays invisible to it. Dropping it
+        # from the cache (without stopping it: other holders may still use it) makes the next
+        # client load the index from disk again. This is chromadb's private cache; hence getattr.
+        cache = getattr(SharedSystemClient, "_identifier_to_system", {})
+        cache.pop(str(settings.chroma_path()), None)
     return chromadb.PersistentClient(path=str(settings.chroma_path()), settings=chroma_settings)
 
 
 class VectorStore:
     """Chunks and their sentences for one collection."""
 
-    def __init__(self, settings: Settings, client: chromadb.ClientAPI | None = None) -> None:
-        self.client = client or make_client(settings)
+    def __init__(self, settings: Settings, client: chromadb.ClientAPI | None = None, fresh: bool = False) -> None:
+        self.client = client or make_client(settings, fresh=fresh)
         config = {"hnsw": {"space": "cosine"}}
         self.chunks = self.client.get_or_create_collection(
             f"{settings.collection}-chunks", embedding_function=None, configuration=config
@@ -129,6 +138,27 @@ class VectorStore:
         self.chunks.delete(where={"source_id": source_id})
         self.sentences.delete(where={"source_id": source_id})
 
+    def delete_chunks(self, ids: Sequence[str]) -> None:
+        """Remove these chunks and their sentences."""
+        ids = list(ids)
+        for i in range(0, len(ids), self._batch):
+            part = ids[i : i + self._batch]
+            self.sentences.delete(where={"chunk_id": {"$in": part}})
+            self.chunks.delete(ids=part)
+
+    def source_counts(self) -> dict[str, int]:
+        """Chunks held per source id: what the index really holds, whatever the catalog says."""
+        counts: dict[str, int] = {}
+        offset = 0
+        while True:
+            res = self.chunks.get(include=["metadatas"], limit=self._batch, offset=offset)
+            if not res["ids"]:
+                return counts
+            for meta in res["metadatas"] or []:
+                source_id = str((meta or {}).get("source_id", ""))
+                counts[source_id] = counts.get(source_id, 0) + 1
+            offset += len(res["ids"])
+
     def chunk_ids(self, source_id: str) -> set[str]:
         return set(self.chunks.get(where={"source_id": source_id}, include=[])["ids"])
 
@@ -139,12 +169,37 @@ class VectorStore:
         res = self.chunks.query(
             query_embeddings=[vector], n_results=min(n, total), include=["documents", "metadatas", "distances"]
         )
+        # A hit without metadata was deleted by another process after this client loaded its vectors
+        # (the reader reopens the store when it sees the new catalog); it is not there any more.
         return [
-            StoredChunk.from_chroma(cid, doc or "", meta or {}, 1.0 - float(dist))
+            StoredChunk.from_chroma(cid, doc or "", meta, 1.0 - float(dist))
             for cid, doc, meta, dist in zip(
                 res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
             )
+            if meta
         ]
+
+    def query_sentences(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """(chunk id, similarity) of the chunks holding the sentences nearest `vector`, best first."""
+        total = self.sentences.count()
+        if total == 0:
+            return []
+        res = self.sentences.query(
+            query_embeddings=[vector], n_results=min(n, total), include=["metadatas", "distances"]
+        )
+        best: dict[str, float] = {}
+        for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
+            if meta:  # see query(): deleted by another process since this client loaded its vectors
+                best.setdefault(str(meta["chunk_id"]), 1.0 - float(dist))
+        return list(best.items())
+
+    def similarities(self, ids: Sequence[str], vector: np.ndarray) -> dict[str, float]:
+        """Cosine similarity of `vector` to each stored chunk in `ids`."""
+        if not ids:
+            return {}
+        res = self.chunks.get(ids=list(ids), include=["embeddings"])
+        matrix = np.asarray(res["embeddings"], dtype=np.float32)
+        return {cid: float(matrix[i] @ vector) for i, cid in enumerate(res["ids"])}
 
     def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
         if not ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,10 @@ import pytest
 from assistant import Assistant
 from index.embeddings import Embedder, shared_embedder
 from index.settings import BUNDLED_CORPUS, Settings
+
+# `auto` (the default) would use an Ollama that happens to run on the test machine: tests choose a
+# model explicitly, against the scripted server in tests/ollama_server.py or a marked real one.
+os.environ.setdefault("RECAP_LLM", "extractive")
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"

@@ -95,3 +95,21 @@ def test_ingest_nothing_usable_exits_nonzero(tmp_path: Path) -> None:
 def test_help_is_fast_and_clean(args: list[str], tmp_path: Path) -> None:
     result = recap(tmp_path, *args, timeout=60)
     assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+def test_eval_prints_table_and_writes_json_and_png(corpus_index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"id": "a", "kind": "opinion", "question": "What did people say about Wasm?", '
+        '"evidence": ["Wasm was once again front and center", "no such phrase anywhere"], '
+        '"sources": ["Daniel Bryant", "Christian Haintz"]}\n'
+        '{"id": "b", "kind": "unanswerable", "question": "Who won the football world cup?", "evidence": []}\n'
+    )
+    result = recap(corpus_index, "eval", "--questions", str(questions), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "recall@5: 0.500" in result.stdout  # one of two evidence phrases exists
+    assert "abstention recall: 1.000" in result.stdout
+    report = json.loads((tmp_path / "out" / "eval.json").read_text())
+    assert report["results"][0]["missing"] == ["no such phrase anywhere"]
+    assert report["source_coverage"] == 1.0 and report["citation_validity"] == 1.0
+    assert (tmp_path / "out" / "eval.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

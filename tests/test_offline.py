@@ -1,4 +1,7 @@
-"""No network connection is attempted during ingest or ask."""
+"""No network connection is attempted during ingest or ask.
+
+Loopback is allowed: with `RECAP_LLM=auto` the assistant asks a local Ollama whether it is running.
+"""
 
 from __future__ import annotations
 
@@ -14,21 +17,27 @@ from index.embeddings import Embedder
 from index.settings import Settings
 
 
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
-    """Record and refuse every attempt to open an internet socket or resolve a name."""
+    """Record and refuse every attempt to reach beyond this machine or to resolve a remote name."""
     attempts: list[Any] = []
     real_connect = socket.socket.connect
+    real_getaddrinfo = socket.getaddrinfo
 
     def guarded_connect(self: socket.socket, address: Any) -> Any:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in LOOPBACK:
             attempts.append(("connect", address))
             raise OSError(f"network disabled by test: connect to {address}")
         return real_connect(self, address)
 
     def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        attempts.append(("getaddrinfo", host))
-        raise socket.gaierror(f"network disabled by test: resolve {host}")
+        if host not in LOOPBACK:
+            attempts.append(("getaddrinfo", host))
+            raise socket.gaierror(f"network disabled by test: resolve {host}")
+        return real_getaddrinfo(host, *args, **kwargs)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
@@ -37,7 +46,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
 
 def test_ingest_and_ask_make_no_connection(no_network: list[Any], tmp_path: Path) -> None:
     # A new embedder: loading the model must be offline too, not only using an already loaded one.
-    assistant = Assistant(Settings(data_dir=tmp_path / "data"), embedder=Embedder())
+    assistant = Assistant(Settings(data_dir=tmp_path / "data", llm="auto"), embedder=Embedder())
     report = assistant.ingest()
     answer = assistant.ask("What did people say about Wasm?")
     assert report.chunks_total > 0 and answer.citations

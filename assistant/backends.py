@@ -1,0 +1,112 @@
+"""Which backend answers: the extractive composer, or a local model served by Ollama.
+
+`RECAP_LLM` / `--llm` takes `extractive`, `auto` (Ollama when it answers and has the model,
+otherwise extractive) or `ollama:<model>`. Whenever Ollama was asked for but cannot answer, the
+extractive backend answers and `Backend.notice` says why in one sentence a user can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from index.errors import LLMUnavailableError, RecapError
+from index.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXTRACTIVE = "extractive"
+AUTO = "auto"
+OLLAMA = "ollama"
+DEFAULT_PORT = 11434
+
+
+@dataclass(frozen=True)
+class Backend:
+    """The backend chosen for one question. `model` is empty for the extractive backend."""
+
+    kind: str  # EXTRACTIVE or OLLAMA
+    model: str = ""
+    host: str = ""
+    notice: str = ""  # why Ollama is not used although it was asked for; empty otherwise
+
+    @property
+    def name(self) -> str:
+        """What `Answer.backend` reports: `extractive` or `ollama:<model>`."""
+        return f"{OLLAMA}:{self.model}" if self.kind == OLLAMA else EXTRACTIVE
+
+
+def parse_llm(spec: str, default_model: str) -> tuple[str, str]:
+    """(`kind`, `model`) for a `RECAP_LLM` value; `kind` is EXTRACTIVE, AUTO or OLLAMA."""
+    value = spec.strip()
+    lowered = value.lower()
+    if lowered in ("", EXTRACTIVE, "none", "off"):
+        return EXTRACTIVE, ""
+    if lowered == AUTO:
+        return AUTO, default_model
+    if lowered == OLLAMA:
+        return OLLAMA, default_model
+    if lowered.startswith(f"{OLLAMA}:"):
+        model = value.split(":", 1)[1].strip()
+        return OLLAMA, model or default_model
+    raise RecapError(f"RECAP_LLM / --llm must be 'auto', 'extractive' or 'ollama:<model>', not {spec!r}")
+
+
+def normalise_host(host: str) -> str:
+    """`127.0.0.1:11434`, `localhost` or `http://host:port/` → `http://host:port`, like Ollama's clients."""
+    value = host.strip() or "127.0.0.1"
+    # As in Ollama's own clients: no scheme means Ollama's port, an explicit scheme means its usual port.
+    has_scheme = "://" in value
+    parts = urlsplit(value if has_scheme else f"http://{value}")
+    hostname = parts.hostname or "127.0.0.1"
+    if hostname == "0.0.0.0":  # a bind-all address (OLLAMA_HOST=0.0.0.0 for the server) means "this machine"
+        hostname = "127.0.0.1"
+    if ":" in hostname:
+        hostname = f"[{hostname}]"
+    port = parts.port or (DEFAULT_PORT if not has_scheme else 443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{hostname}:{port}{parts.path.rstrip('/')}"
+
+
+def model_matches(wanted: str, installed: str) -> bool:
+    """`llama3.2` is installed as `llama3.2:latest`; a tagged name must match exactly."""
+    return installed == wanted or (":" not in wanted and installed == f"{wanted}:latest")
+
+
+def check_ollama(host: str, model: str, timeout: float) -> None:
+    """Raise `LLMUnavailableError` with an actionable message unless Ollama at `host` serves `model`."""
+    try:
+        with httpx.Client(base_url=host, timeout=timeout) as client:
+            client.get("/api/version").raise_for_status()
+            tags = client.get("/api/tags")
+            tags.raise_for_status()
+    except httpx.HTTPStatusError as exc:
+        raise LLMUnavailableError(
+            f"Ollama at {host} answered with HTTP {exc.response.status_code}; answering without a model."
+        ) from exc
+    except httpx.HTTPError as exc:
+        raise LLMUnavailableError(
+            f"Ollama is not running at {host} (start it with `ollama serve`, or set OLLAMA_HOST); "
+            "answering without a model."
+        ) from exc
+    installed = [str(m.get("model") or m.get("name") or "") for m in tags.json().get("models", [])]
+    if not any(model_matches(model, name) for name in installed):
+        raise LLMUnavailableError(
+            f"Ollama has no model {model!r}: run `ollama pull {model}`; answering without a model."
+        )
+
+
+def choose_backend(settings: Settings) -> Backend:
+    """The backend for the next question, checking that Ollama answers when it is wanted."""
+    kind, model = parse_llm(settings.llm, settings.ollama_model)
+    if kind == EXTRACTIVE:
+        return Backend(EXTRACTIVE)
+    host = normalise_host(settings.ollama_host)
+    try:
+        check_ollama(host, model, settings.connect_timeout)
+    except LLMUnavailableError as exc:
+        log.info("not using Ollama: %s", exc)
+        return Backend(EXTRACTIVE, notice=str(exc))
+    return Backend(OLLAMA, model=model, host=host)

@@ -1,0 +1,261 @@
+"""Answers written by a local model (Ollama), with every citation checked before it is shown.
+
+The chain, in LangChain runnables: condense a follow-up with the conversation → hybrid retrieval
+(the `Assistant`'s retriever) → route to an answer shape → number, fence and budget the passages →
+prompt from `prompts/` → `ChatOllama`, streamed. The stream is cut into sentences as it arrives and
+each sentence is verified (`assistant/verify.py`) before it is yielded, so a claim its citation
+does not support never reaches the reader, even for a moment.
+
+When the model cannot answer — Ollama stopped, the model is not pulled, a token took too long, the
+connection dropped mid-answer — the extractive answer is returned with a notice saying why; text
+already streamed is then superseded: the final `Answer` is what counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from langchain_core.messages import BaseMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_ollama import ChatOllama
+from ollama import ResponseError
+
+from assistant.backends import Backend
+from assistant.condense import Turn, condense
+from assistant.context import RESERVED_TOKENS, NumberedPassage, number_passages, prompt_tokens, render
+from assistant.extractive import extractive_answer
+from assistant.retrieval import Retrieval
+from assistant.router import Shape, route
+from assistant.segment import Segment, Segmenter
+from assistant.types import Answer
+from assistant.verify import NOT_COVERED, Verifier, strip_markers
+from index.errors import LLMUnavailableError
+from index.settings import Settings
+from prompts import load_prompt
+
+if TYPE_CHECKING:
+    from assistant.core import Assistant
+
+log = logging.getLogger(__name__)
+
+CONDENSE_TOKENS = 64  # a standalone question is one line
+HISTORY_TURNS = 6  # the last three exchanges are enough to resolve "it" or "and about X?"
+
+
+def chat_model(backend: Backend, settings: Settings, num_predict: int | None = None) -> ChatOllama:
+    """`ChatOllama` for `backend`, with timeouts that leave room for a cold model load."""
+    # httpx's read timeout bounds the wait for each chunk, the first one included: that wait is
+    # where a model that Ollama unloaded (after 5 idle minutes by default) spends its 30-60 s reload.
+    timeout = httpx.Timeout(settings.first_token_timeout, connect=settings.connect_timeout)
+    return ChatOllama(
+        model=backend.model,
+        base_url=backend.host,
+        temperature=settings.temperature,
+        num_ctx=settings.num_ctx,
+        num_predict=num_predict or settings.num_predict,
+        keep_alive=settings.keep_alive,
+        client_kwargs={"timeout": timeout},
+    )
+
+
+def failure_notice(exc: BaseException, backend: Backend, settings: Settings) -> str:
+    """One sentence saying why the model did not answer and what to do about it."""
+    if isinstance(exc, ResponseError) and exc.status_code == 404:
+        return f"Ollama has no model {backend.model!r}: run `ollama pull {backend.model}`; answering without a model."
+    if isinstance(exc, httpx.TimeoutException):
+        return (
+            f"{backend.name} sent nothing for {settings.first_token_timeout:.0f} s "
+            "(raise RECAP_FIRST_TOKEN_TIMEOUT for a slow machine); answering without a model."
+        )
+    if isinstance(exc, httpx.ConnectError | ConnectionError):
+        return f"Ollama is not running at {backend.host} (start it with `ollama serve`); answering without a model."
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | LLMUnavailableError):
+        return f"The connection to Ollama dropped mid-answer ({exc}); the partial answer was discarded."
+    return f"{backend.name} failed ({exc}); answering without a model."
+
+
+class GenerativeAnswerer:
+    """Answers one question with a local model; see the module docstring for the flow."""
+
+    def __init__(self, assistant: Assistant, backend: Backend) -> None:
+        self.assistant = assistant
+        self.backend = backend
+        self.settings = assistant.settings
+        self.llm = chat_model(backend, self.settings)
+
+    # -- the chain ------------------------------------------------------------------------------
+
+    def prepare_chain(self) -> Runnable[dict[str, Any], dict[str, Any]]:
+        """{question, history} → + standalone, retrieval, shape, passages."""
+        return (
+            RunnablePassthrough.assign(standalone=RunnableLambda(self._condense))
+            | RunnablePassthrough.assign(retrieval=RunnableLambda(lambda x: self.assistant.retrieve(x["standalone"])))
+            | RunnablePassthrough.assign(shape=RunnableLambda(lambda x: route(x["standalone"])))
+            | RunnablePassthrough.assign(passages=RunnableLambda(self._number))
+        )
+
+    def answer_chain(self) -> Runnable[dict[str, Any], BaseMessage]:
+        """{shape, question, documents} → the model's message, streamable token by token."""
+        # A lambda returning a prompt template: LCEL invokes it on the same input (the routing step).
+        return RunnableLambda(lambda x: answer_prompt(x["shape"])) | self.llm
+
+    def _condense(self, inputs: dict[str, Any]) -> str:
+        question: str = inputs["question"]
+        turns: list[Turn] = inputs["history"]
+        standalone = condense(question, turns)
+        if standalone != question or not turns:
+            return standalone  # the rules resolved it (or there is nothing to resolve): no model call
+        chain = ChatPromptTemplate.from_template(load_prompt("condense")) | self._condense_llm() | StrOutputParser()
+        try:
+            rewritten = chain.invoke({"history": format_history(turns), "question": question})
+        except (httpx.HTTPError, ConnectionError, ResponseError) as exc:
+            log.info("could not condense with the model (%s); using the question as asked", exc)
+            return question
+        rewritten = rewritten.strip().strip('"“”').splitlines()[0].strip() if rewritten.strip() else ""
+        if not rewritten or len(rewritten) > 3 * len(question) + 200:
+            return question  # an empty or rambling rewrite is worse than the question as asked
+        log.info("condensed %r to %r", question, rewritten)
+        return rewritten
+
+    def _condense_llm(self) -> ChatOllama:
+        return chat_model(self.backend, self.settings, num_predict=CONDENSE_TOKENS)
+
+    def _number(self, inputs: dict[str, Any]) -> list[NumberedPassage]:
+        retrieval: Retrieval = inputs["retrieval"]
+        texts = self.assistant._document_texts(p.source.id for p in retrieval.passages)
+        budget = context_budget(self.settings, inputs["shape"], inputs["standalone"])
+        return number_passages(retrieval, self.assistant.store, texts, self.assistant.embedder, budget)
+
+    # -- one question ---------------------------------------------------------------------------
+
+    def stream(self, question: str, history: Sequence[Turn]) -> Iterator[str | Answer]:
+        """Verified text as it is produced, then the final `Answer` (which is what counts)."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        self.assistant._ready()
+        timings["open"] = _ms(started)
+        mark = time.perf_counter()
+        try:
+            prepared = self.prepare_chain().invoke({"question": question, "history": list(history)})
+        except (httpx.HTTPError, ConnectionError, ResponseError) as exc:
+            # Only the model-condensation step talks to Ollama here, and it falls back by itself.
+            raise LLMUnavailableError(failure_notice(exc, self.backend, self.settings)) from exc
+        timings["retrieve"] = _ms(mark)
+        standalone: str = prepared["standalone"]
+        retrieval: Retrieval = prepared["retrieval"]
+        passages: list[NumberedPassage] = prepared["passages"]
+        texts = self.assistant._document_texts(p.source.id for p in retrieval.passages)
+        fallback = extractive_answer(retrieval, self.assistant.store, texts, self.settings)
+
+        def finish(answer: Answer) -> Answer:
+            timings["total"] = _ms(started)
+            answer.timings = {**timings, **{k: v for k, v in answer.timings.items() if k not in timings}}
+            answer.question = standalone
+            return answer
+
+        if fallback.abstained and retrieval.best_similarity < self.settings.relevance_floor:
+            # Nothing retrieved is even about the question: asking the model would invite a guess.
+            fallback.backend = self.backend.name
+            yield fallback.text
+            yield finish(fallback)
+            return
+
+        verifier = Verifier(passages, self.assistant.embedder, standalone)
+        segmenter = Segmenter()
+        shown: list[str] = []
+        mark = time.perf_counter()
+        inputs = {"shape": prepared["shape"], "question": standalone, "documents": render(passages)}
+        try:
+            for segment in self._generate(inputs, timings, mark, segmenter):
+                kept = verifier.verify(segment.sentence)
+                if kept is None:
+                    segmenter.skip(segment.separator)
+                    continue
+                delta = segmenter.emit(kept, segment.separator)
+                shown.append(delta)
+                yield delta
+        except (httpx.HTTPError, ConnectionError, ResponseError, LLMUnavailableError) as exc:
+            log.warning("%s failed: %s", self.backend.name, exc)
+            fallback.notice = failure_notice(exc, self.backend, self.settings)
+            fallback.verification = verifier.check
+            yield finish(fallback)
+            return
+        timings["generate"] = _ms(mark)
+
+        for word in uncovered(retrieval, "".join(shown)):
+            # Partial coverage, said plainly even when the model forgot to.
+            delta = segmenter.emit(f"The recaps don't mention “{word}”.", "", paragraph=True)
+            shown.append(delta)
+            yield delta
+        text = "".join(shown).strip()
+        if not verifier.citations:
+            if text and NOT_COVERED.search(text):
+                yield finish(Answer(text, [], True, self.backend.name, verification=verifier.check))
+                return
+            fallback.notice = (
+                f"None of {self.backend.name}'s cited statements could be verified against the recaps; "
+                "showing quotes instead."
+            )
+            fallback.verification = verifier.check
+            yield finish(fallback)
+            return
+        yield finish(Answer(text, verifier.citations, False, self.backend.name, verification=verifier.check))
+
+    def _generate(
+        self, inputs: dict[str, Any], timings: dict[str, float], mark: float, segmenter: Segmenter
+    ) -> Iterator[Segment]:
+        """The model's answer cut into sentences; raises if the stream stops before Ollama says `done`."""
+        done = False
+        deadline = mark + self.settings.ollama_timeout
+        for chunk in self.answer_chain().stream(inputs):
+            if "first_token" not in timings and chunk.content:
+                timings["first_token"] = _ms(mark)
+            done = done or bool(chunk.response_metadata.get("done"))
+            yield from segmenter.feed(str(chunk.content))
+            if time.perf_counter() > deadline:
+                raise httpx.ReadTimeout(f"generation took longer than {self.settings.ollama_timeout:.0f} s")
+        if not done:
+            raise LLMUnavailableError("the stream ended before the model finished")
+        yield from segmenter.flush()
+
+
+def answer_prompt(shape: Shape) -> ChatPromptTemplate:
+    """The system prompt plus the prompt for `shape`, read from `prompts/` now (edits apply at once)."""
+    return ChatPromptTemplate.from_messages([("system", load_prompt("system")), ("human", load_prompt(shape.value))])
+
+
+def context_budget(settings: Settings, shape: Shape, question: str) -> int:
+    """Prompt tokens left for the documents once instructions, question and the answer are counted."""
+    fixed = prompt_tokens(load_prompt("system")) + prompt_tokens(load_prompt(shape.value)) + prompt_tokens(question)
+    budget = settings.num_ctx - settings.num_predict - fixed - RESERVED_TOKENS
+    if budget < 128:
+        raise LLMUnavailableError(
+            f"RECAP_NUM_CTX={settings.num_ctx} leaves no room for documents after RECAP_NUM_PREDICT="
+            f"{settings.num_predict}; raise the first or lower the second."
+        )
+    return budget
+
+
+def format_history(turns: Sequence[Turn]) -> str:
+    lines = []
+    for role, text in list(turns)[-HISTORY_TURNS:]:
+        who = "User" if role == "user" else "Assistant"
+        said = strip_markers(text).replace("\n", " ")
+        lines.append(f"{who}: {said[:300]}{'…' if len(said) > 300 else ''}")
+    return "\n".join(lines)
+
+
+def uncovered(retrieval: Retrieval, text: str) -> list[str]:
+    """Words of the question no recap contains that the answer does not already own up to."""
+    lowered = text.lower()
+    return [w for w in retrieval.unknown_words if w.lower() not in lowered]
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000

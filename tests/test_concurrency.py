@@ -1,0 +1,62 @@
+"""Questions asked while another process ingests get consistent answers, and then see the new recaps."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_crash import CHILD, REPO, write_doc
+
+from assistant import Assistant
+from index.embeddings import Embedder
+from index.settings import Settings
+
+NEW_RECAP = """# Marzipanctl
+
+Marzipanctl is a new command line tool shown at the conference for moving namespaces between clusters
+without downtime, by mirroring the workloads first and switching traffic at the gateway last.
+"""
+
+
+@pytest.mark.slow
+def test_reader_stays_consistent_during_another_process_ingest(tmp_path: Path, embedder: Embedder) -> None:
+    folder = tmp_path / "recaps"
+    folder.mkdir()
+    for i in range(6):
+        write_doc(folder / f"recap-{i:02}.md", i)
+    reader = Assistant(Settings(data_dir=tmp_path / "data"), embedder=embedder, auto_ingest=False)
+    reader.ingest([folder])
+    for i in range(3):  # changed under the reader: the texts its catalog points into are rewritten
+        write_doc(folder / f"recap-{i:02}.md", 50 + i)
+    (folder / "marzipanctl.md").write_text(NEW_RECAP, encoding="utf-8")
+
+    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(tmp_path / "data"), str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    asked = 0
+    try:
+        while child.poll() is None or asked == 0:
+            answer = reader.ask("scheduler gpu inference rollout canary upgrade")
+            for c in answer.citations:
+                text = reader.document_text(c.source.id)
+                assert c.quote in text
+                assert c.start < 0 or text[c.start : c.end] == c.quote
+            asked += 1
+    finally:
+        child.wait(timeout=300)
+    assert child.returncode == 0 and asked > 1
+
+    # The other process's ingest is seen without restarting: catalog, BM25 and vectors reloaded.
+    assert "Marzipanctl" in reader.search("Marzipanctl namespaces", k=1)[0].text
+    answer = reader.ask("Marzipanctl moving namespaces between clusters")
+    assert answer.citations and Path(answer.citations[0].source.path).name == "marzipanctl.md"
+    dense = reader.store.query(embedder.embed_one(NEW_RECAP), 3)  # the vectors too, not only BM25
+    assert dense and dense[0].source_id == answer.citations[0].source.id
+    assert "marzipanctl.md" in {Path(s.path).name for s in reader.sources()}
