@@ -214,6 +214,22 @@ def chat(ctx: click.Context, llm: str | None) -> None:
         history += [("user", question), ("assistant", answer.text)]
 
 
+@cli.command()
+@click.option("--host", help="Interface to bind (RECAP_UI_HOST, default 127.0.0.1: this machine only).")
+@click.option("--port", type=int, help="Port to listen on (RECAP_UI_PORT, default 7860).")
+@_LLM_OPTION
+@click.pass_context
+@_friendly_errors
+def serve(ctx: click.Context, host: str | None, port: int | None, llm: str | None) -> None:
+    """Open the chat in a browser: cited answers, the sources, and a topic map."""
+    from ui.app import launch  # imported here: gradio takes seconds to import, other commands need not wait
+    from ui.settings import UISettings
+
+    settings = UISettings(**{**ctx.obj, **({"llm": llm} if llm else {})})
+    out.print(f"recap: serving on http://{settings.ui_host if host is None else host}:{port or settings.ui_port}")
+    launch(settings=settings, host=host, port=port)
+
+
 @cli.command(name="eval")
 @click.option(
     "--questions",

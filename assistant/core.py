@@ -13,14 +13,17 @@ from assistant.condense import Turn, condense
 from assistant.extractive import extractive_answer
 from assistant.generative import GenerativeAnswerer
 from assistant.retrieval import Retrieval, Retriever
-from assistant.types import Answer, Hit
+from assistant.types import Answer, Citation, Hit
 from index.catalog import Catalog, Source
+from index.clean import structure
+from index.documents import _FRONT_MATTER, Document, DocumentMeta
 from index.embeddings import Embedder, shared_embedder
 from index.errors import LLMUnavailableError, RecapError
+from index.federation import ALL_COLLECTIONS, CatalogGroup, KeywordGroup, StoreGroup, collection_names
 from index.ingest import Ingestor, IngestReport, keyword_index_for
 from index.keyword import KeywordIndex
 from index.settings import Settings
-from index.store import VectorStore
+from index.store import VectorStore, make_client
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +71,25 @@ class Assistant:
     # -- the parts, opened lazily so that `recap --help` does not load Chroma or the model ----------
 
     @property
-    def store(self) -> VectorStore:
+    def federated(self) -> bool:
+        """True for `--collection all`: ask across every collection in the data directory."""
+        return self.settings.collection == ALL_COLLECTIONS
+
+    def _collections(self) -> list[str]:
+        return collection_names(self.settings.data_dir) if self.federated else [self.settings.collection]
+
+    def _open_store(self, fresh: bool = False) -> VectorStore | StoreGroup:
+        if not self.federated:
+            return VectorStore(self.settings, fresh=fresh)
+        client = make_client(self.settings, fresh=fresh)
+        return StoreGroup(
+            [VectorStore(self.settings.model_copy(update={"collection": n}), client) for n in self._collections()]
+        )
+
+    @property
+    def store(self) -> VectorStore | StoreGroup:
         if self._store is None:
-            self._store = VectorStore(self.settings)
+            self._store = self._open_store()
         return self._store
 
     @property
@@ -78,34 +97,57 @@ class Assistant:
         return self.settings.data_dir / self.settings.collection
 
     @property
-    def catalog(self) -> Catalog:
-        path = self.catalog_folder / "catalog.json"
-        mtime = path.stat().st_mtime if path.exists() else 0.0
+    def catalog(self) -> Catalog | CatalogGroup:
+        folders = [self.settings.data_dir / name for name in self._collections()]
+        mtime = max(
+            ((f / "catalog.json").stat().st_mtime for f in folders if (f / "catalog.json").exists()), default=0.0
+        )
         if self._catalog is None or mtime != self._catalog_mtime:
             # Another process (or our own ingest) changed the index: reload what depends on it.
             if self._catalog is not None and self._store is not None and not self.settings.chroma_url:
                 # Another process wrote it: an embedded Chroma client keeps serving the vectors it loaded.
-                self._store = VectorStore(self.settings, fresh=True)
-            self._catalog = Catalog.load(self.catalog_folder)
+                self._store = self._open_store(fresh=True)
+            if self.federated:
+                self._store = None  # the set of collections may have changed too
+                self._catalog = CatalogGroup([Catalog.load(f) for f in folders])
+            else:
+                self._catalog = Catalog.load(self.catalog_folder)
             self._catalog_mtime = mtime
             self._retriever = None
             self._texts = {}
         return self._catalog
 
+    def _keyword_index(self, collection: str, store: VectorStore, catalog: Catalog) -> KeywordIndex:
+        keyword = KeywordIndex.load(self.settings.data_dir / collection / "bm25")
+        if keyword is None:
+            # Built in memory only: a reader must not write without the writer lock.
+            keyword = keyword_index_for(store, {r.id for r in catalog.indexed()})
+        return keyword
+
     def _ingestor(self) -> Ingestor:
-        return Ingestor(self.settings, self.store, self.catalog, self.embedder)
+        store, catalog = self.store, self.catalog
+        assert isinstance(store, VectorStore) and isinstance(catalog, Catalog)  # ingest() refuses "all"
+        return Ingestor(self.settings, store, catalog, self.embedder)
 
     def _ready(self) -> Retriever:
         catalog = self.catalog
-        if not catalog.records and self.auto_ingest:
+        if not catalog.records and self.auto_ingest and not self.federated:
             log.info("index is empty: ingesting the bundled recaps from %s", self.settings.corpus_dir)
             self.ingest([self.settings.corpus_dir], progress=False)
             catalog = self.catalog
         if self._retriever is None:
-            keyword = KeywordIndex.load(self.catalog_folder / "bm25")
-            if keyword is None:
-                # Built in memory only: a reader must not write without the writer lock.
-                keyword = keyword_index_for(self.store, {r.id for r in catalog.indexed()})
+            store = self.store
+            keyword: KeywordIndex | KeywordGroup
+            if isinstance(store, StoreGroup) and isinstance(catalog, CatalogGroup):
+                keyword = KeywordGroup(
+                    [
+                        self._keyword_index(name, s, c)
+                        for name, s, c in zip(self._collections(), store.stores, catalog.catalogs, strict=True)
+                    ]
+                )
+            else:
+                assert isinstance(store, VectorStore) and isinstance(catalog, Catalog)
+                keyword = self._keyword_index(self.settings.collection, store, catalog)
             sources = {s.id: s for s in catalog.sources()}
             self._retriever = Retriever(
                 self.store, keyword, sources, self.embedder, self.settings.candidates, self.settings.source_floor
@@ -122,6 +164,11 @@ class Assistant:
 
     def ingest(self, paths: Sequence[str | Path] | None = None, progress: bool = False) -> IngestReport:
         """Add, update or remove documents; `None` means the bundled recaps."""
+        if self.federated:
+            raise RecapError(
+                f"--collection {ALL_COLLECTIONS} is for asking across collections; "
+                "ingest into a named collection (e.g. --collection kubecon-eu-2024)"
+            )
         targets = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
         report = self._ingestor().ingest(targets, progress=progress)
         self._catalog = None  # force a reload of catalog, keyword index and texts
@@ -135,6 +182,32 @@ class Assistant:
     def document_text(self, source_id: str) -> str:
         """The full text of an indexed document (what citation offsets point into)."""
         return self._document_texts([source_id])[source_id]
+
+    def section_of(self, citation: Citation) -> tuple[str, list[tuple[int, int]]]:
+        """The heading and paragraph spans (offsets into `document_text`) of the section holding
+        `citation`'s quote: what a reader opens to see the quote in its context.
+
+        Falls back to the quote's own span when the quote lies outside every paragraph.
+        """
+        source = citation.source
+        text = self.document_text(source.id)
+        # Rebuilt from the stored text rather than kept in the catalog: only opened cards need it.
+        front = _FRONT_MATTER.match(text)
+        doc = Document(
+            path=Path(source.path),
+            text=text,
+            meta=DocumentMeta(title=source.title, author=source.author),
+            content_hash="",
+            body_start=front.end() if front else 0,
+            markdown=Path(source.path).suffix.lower() in {".md", ".markdown"} or front is not None,
+        )
+        parts = structure(doc)
+        start = citation.start if citation.start >= 0 else text.find(citation.quote)
+        holding = next((b for b in parts.blocks if b.start <= start < b.end), None)
+        if start < 0 or holding is None:
+            return citation.section, [(max(start, 0), max(start, 0) + len(citation.quote))]
+        title = next((s.title for s in parts.sections if s.index == holding.section), citation.section)
+        return title or citation.section, [(b.start, b.end) for b in parts.blocks if b.section == holding.section]
 
     def retrieve(self, query: str, k: int | None = None) -> Retrieval:
         return self._ready().retrieve(query, k or self.settings.top_k)

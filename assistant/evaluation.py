@@ -182,7 +182,9 @@ def chart(report: EvalReport, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     kinds = sorted({r.kind for r in report.results if r.recall is not None})
-    per_kind = [statistics.fmean(r.recall for r in report.results if r.kind == k and r.recall is not None) for k in kinds]
+    per_kind = [
+        statistics.fmean(r.recall for r in report.results if r.kind == k and r.recall is not None) for k in kinds
+    ]
     headline = {
         f"recall@{report.k}": report.recall_at_k,
         "MRR": report.mrr,
@@ -196,7 +198,14 @@ def chart(report: EvalReport, path: Path) -> Path:
     left.set_xlim(0, 1.05)
     left.invert_yaxis()
     for i, v in enumerate(headline.values()):
-        left.text(min(v, 0.98), i, f" {v:.2f}", va="center", ha="right" if v > 0.9 else "left", color="white" if v > 0.9 else "black")
+        left.text(
+            min(v, 0.98),
+            i,
+            f" {v:.2f}",
+            va="center",
+            ha="right" if v > 0.9 else "left",
+            color="white" if v > 0.9 else "black",
+        )
     left.set_title(f"recap eval · {len(report.results)} questions")
     right.bar(kinds, per_kind, color="#7aa95c")
     right.set_ylim(0, 1.05)

@@ -22,6 +22,9 @@ MIN_WORDS = 6  # shorter sentences ("Some notable points here:") carry no claim 
 # outvote meaning.
 LEXICAL_WEIGHT = 0.03
 LEXICAL_CAP = 0.2
+# A sentence that names the asked-about topic word for word is evidence even when the small
+# embedder does not know the word ("Kueue"), so it needs only this much similarity.
+TOPIC_FLOOR = 0.2
 FRAGMENT_PENALTY = 0.12  # headings, list labels and lead-ins ("... included:") state nothing by themselves
 _SENTENCE_END = tuple('.!?…)"”’')
 
@@ -36,7 +39,7 @@ class ScoredSentence:
     quote: str
     score: float  # similarity plus lexical bonus, minus fragment penalty: the ranking
     similarity: float  # cosine similarity of sentence and question alone
-    names_topic: bool = False  # names the X of a "what did people say about X" question
+    names_topic: bool = False  # names every word of the X in "what did people say about X"
 
 
 def score_sentences(retrieval: Retrieval, store: VectorStore, texts: dict[str, str]) -> list[ScoredSentence]:
@@ -69,7 +72,7 @@ def score_sentences(retrieval: Retrieval, store: VectorStore, texts: dict[str, s
                 quote=quote,
                 score=float(dense[i]) + bonus - _fragment_penalty(quote),
                 similarity=float(dense[i]),
-                names_topic=bool(quote_terms & topic_terms),
+                names_topic=bool(topic_terms) and topic_terms <= quote_terms,
             )
         )
     return sorted(scored, key=lambda s: s.score, reverse=True)
@@ -84,6 +87,7 @@ def compose(
     sentences: list[ScoredSentence],
     source_floor: float,
     source_margin: float,
+    confident_similarity: float,
     max_sources: int,
     max_quotes_per_source: int,
 ) -> tuple[str, list[Citation]]:
@@ -97,10 +101,17 @@ def compose(
     if not sentences:
         return "", []
     floor = max(source_floor, sentences[0].score - source_margin)
+    if any(s.names_topic for s in sentences):
+        # The topic is named word for word somewhere: a sentence that doesn't name it must be
+        # clearly about it to be quoted beside those that do.
+        floor = max(floor, confident_similarity)
     by_source: dict[str, list[ScoredSentence]] = {}
     for s in sentences:
         first_of_source = s.source.id not in by_source
-        if s.score < source_floor or (s.score < floor and not (first_of_source and s.names_topic)):
+        if s.names_topic and first_of_source:
+            if s.score < TOPIC_FLOOR:
+                continue
+        elif s.score < floor:
             continue
         picked = by_source.setdefault(s.source.id, [])
         if len(picked) < max_quotes_per_source and all(_distinct(s.quote, p.quote) for p in picked):
@@ -169,6 +180,7 @@ def extractive_answer(
         weak = best_score < settings.source_floor or (
             retrieval.best_similarity < settings.relevance_floor and best_score < settings.confident_similarity
         )
+        weak = weak and not any(s.names_topic and s.score >= TOPIC_FLOOR for s in sentences)
     if weak:
         text = abstention(retrieval.best_similarity, settings.relevance_floor, retrieval.unknown_words)
         return Answer(text, [], True, "extractive")
@@ -177,6 +189,7 @@ def extractive_answer(
         sentences,
         settings.source_floor,
         settings.source_margin,
+        settings.confident_similarity,
         settings.max_sources,
         settings.max_quotes_per_source,
     )

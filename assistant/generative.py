@@ -68,6 +68,8 @@ def failure_notice(exc: BaseException, backend: Backend, settings: Settings) -> 
     """One sentence saying why the model did not answer and what to do about it."""
     if isinstance(exc, ResponseError) and exc.status_code == 404:
         return f"Ollama has no model {backend.model!r}: run `ollama pull {backend.model}`; answering without a model."
+    if isinstance(exc, TimeoutError):
+        return str(exc)
     if isinstance(exc, httpx.TimeoutException):
         return (
             f"{backend.name} sent nothing for {settings.first_token_timeout:.0f} s "
@@ -180,7 +182,7 @@ class GenerativeAnswerer:
                 delta = segmenter.emit(kept, segment.separator)
                 shown.append(delta)
                 yield delta
-        except (httpx.HTTPError, ConnectionError, ResponseError, LLMUnavailableError) as exc:
+        except (httpx.HTTPError, ConnectionError, ResponseError, LLMUnavailableError, TimeoutError) as exc:
             log.warning("%s failed: %s", self.backend.name, exc)
             fallback.notice = failure_notice(exc, self.backend, self.settings)
             fallback.verification = verifier.check
@@ -219,7 +221,10 @@ class GenerativeAnswerer:
             done = done or bool(chunk.response_metadata.get("done"))
             yield from segmenter.feed(str(chunk.content))
             if time.perf_counter() > deadline:
-                raise httpx.ReadTimeout(f"generation took longer than {self.settings.ollama_timeout:.0f} s")
+                raise TimeoutError(
+                    f"{self.backend.name} took longer than {self.settings.ollama_timeout:.0f} s "
+                    "(RECAP_OLLAMA_TIMEOUT); answering without a model."
+                )
         if not done:
             raise LLMUnavailableError("the stream ended before the model finished")
         yield from segmenter.flush()

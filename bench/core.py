@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import Assistant  # noqa: E402
-from assistant.evaluation import load_questions  # noqa: E402
-from index.settings import Settings  # noqa: E402
+from assistant import Assistant
+from assistant.evaluation import load_questions
+from index.settings import Settings
 
 RECAP = [sys.executable, "-m", "assistant.cli"]
 

@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import Assistant  # noqa: E402
-from assistant.evaluation import Question, found, load_questions  # noqa: E402
-from index.embeddings import shared_embedder  # noqa: E402
-from index.keyword import KeywordIndex  # noqa: E402
-from index.settings import BUNDLED_CORPUS, Settings  # noqa: E402
+from assistant import Assistant
+from assistant.evaluation import Question, found, load_questions
+from index.embeddings import shared_embedder
+from index.keyword import KeywordIndex
+from index.settings import BUNDLED_CORPUS, Settings
 
 Retrieve = Callable[[str, int], list[str]]
 
@@ -45,7 +45,9 @@ def langchain_tutorial() -> Retrieve:
     chunks = [c for text in corpus_texts().values() for c in splitter.split_text(text)]
     embedder = shared_embedder()
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    collection = client.create_collection("tutorial", embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+    collection = client.create_collection(
+        "tutorial", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+    )
     collection.add(ids=[str(i) for i in range(len(chunks))], documents=chunks, embeddings=embedder.embed(chunks))
 
     def retrieve(query: str, k: int) -> list[str]:

@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import Assistant  # noqa: E402
-from assistant.evaluation import found, load_questions  # noqa: E402
-from index.settings import Settings  # noqa: E402
+from assistant import Assistant
+from assistant.evaluation import found, load_questions
+from index.settings import Settings
 
 CHUNK_CHARS = 280  # what one chunk of this filler holds on average (paragraphs are packed whole)
 
@@ -164,7 +164,10 @@ def main() -> None:
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="recap-scale-"))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| store | chunks | ingest s | chunks/s | disk MB | peak RSS MB | server RSS MB | query p50 ms | p95 ms | recall@5 |")
+    print(
+        "| store | chunks | ingest s | chunks/s | disk MB | peak RSS MB | server RSS MB "
+        "| query p50 ms | p95 ms | recall@5 |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     try:
         for size in args.sizes:

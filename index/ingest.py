@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from tqdm import tqdm
 
 from index.catalog import Catalog, SourceRecord
@@ -302,8 +301,8 @@ class Ingestor:
                             sentences.append((chunk.id, chunk.source_id, ss, se))
                             sentence_texts.append(plain(text[ss:se]))
                 inputs = [c.embedding_text() for c in chunks] + sentence_texts
-                vectors = [self.embedder.embed(inputs[i : i + 64]) for i in range(0, len(inputs), 64)]
-                all_vectors = np.concatenate(vectors) if vectors else np.zeros((0, 384), np.float32)
+                # One call: sentence-transformers sorts the whole list by length, so batches pad less.
+                all_vectors = self.embedder.embed(inputs)
                 # Upsert, then drop what this source held before: a re-run never leaves two copies.
                 self.store.add(chunks, all_vectors[: len(chunks)], sentences, all_vectors[len(chunks) :])
                 stale = self.store.chunk_ids(record.id) - {c.id for c in chunks}

@@ -7,8 +7,8 @@ import json
 import logging
 import math
 import os
-import shutil
 import re
+import shutil
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path

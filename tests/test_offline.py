@@ -16,7 +16,6 @@ from assistant import Assistant
 from index.embeddings import Embedder
 from index.settings import Settings
 
-
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 

@@ -1,0 +1,332 @@
+"""The Gradio app: chat with inspectable citations, the library of sources, and the topic map.
+
+The UI only calls the public `Assistant` API; everything shown from a document goes through
+`ui.render`, which escapes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.core import Assistant
+from assistant.types import Answer
+from index.documents import SUPPORTED_SUFFIXES
+from index.errors import RecapError
+from ui import render
+from ui.settings import UISettings
+from ui.style import CSS, HEAD, HEATMAP_JS
+from ui.topics import TopicMap, question_for
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "What did people say about Wasm?",
+    "Which co-located events should a platform engineer attend next time?",
+    "Where can I watch the talks I missed?",
+]
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+Turns = list[tuple[str, str]]
+
+
+class ReadWriteLock:
+    """Many answers at once, or one ingest alone: an ingest swaps the index an answer is reading."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing and self._readers == 0)
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+@dataclass
+class RecapUI:
+    """The handlers behind the app, separate from the layout so they can be called directly."""
+
+    assistant: Assistant
+    settings: UISettings
+
+    def __post_init__(self) -> None:
+        self.lock = ReadWriteLock()
+        self.topics = TopicMap(self.assistant)
+        self.uploads = self.settings.data_dir / "uploads"
+
+    # -- chat ---------------------------------------------------------------------------------------
+
+    def cards(self, answer: Answer) -> str:
+        contexts = {}
+        for c in answer.citations:
+            title, paragraphs = self.assistant.section_of(c)
+            contexts[c.n] = render.CardContext(self.assistant.document_text(c.source.id), title, paragraphs)
+        return render.cards_html(answer, contexts)
+
+    def respond(
+        self, question: str, messages: list[Any], turns: Turns
+    ) -> Iterator[tuple[list[dict[str, str]], str, Turns, str, str]]:
+        """Stream one answer into the chat; the last update carries the source cards."""
+        question = (question or "").strip()
+        chat = [_message(m) for m in messages or []]
+        if not question:
+            yield chat, "", turns, "", gr.skip()
+            return
+        chat += [{"role": "user", "content": render.escape_markdown(question)}, {"role": "assistant", "content": ""}]
+        yield chat, "", turns, render.status_html(None, "Searching the recaps…"), ""
+        answer: Answer | None = None
+        draft = ""
+        try:
+            with self.lock.reading():
+                for item in self.assistant.stream(question, turns):
+                    if isinstance(item, Answer):
+                        answer = item
+                    else:
+                        draft += item
+                        chat[-1]["content"] = render.answer_markdown(draft, numbers=set())
+                        yield chat, "", turns, render.status_html(None, "Writing the answer…"), ""
+                if answer is None:
+                    raise RecapError("the answer stream ended without an answer")
+                cards = self.cards(answer)
+        except (RecapError, ValueError) as exc:
+            log.warning("question failed: %s", exc)
+            chat[-1]["content"] = render.escape_markdown(f"Sorry, that did not work: {exc}")
+            yield chat, "", turns, "", ""
+            return
+        chat[-1]["content"] = render.answer_markdown(answer.text, {c.n for c in answer.citations})
+        turns = [*turns, ("user", question), ("assistant", answer.text)]
+        yield chat, "", turns, render.status_html(answer), cards
+
+    def ask(self, question: str) -> dict[str, Any]:
+        """The `ask` API endpoint: one answer with its citations, as `recap ask --json` prints it."""
+        with self.lock.reading():
+            return self.assistant.ask(question).to_json()
+
+    # -- sources ------------------------------------------------------------------------------------
+
+    def library(self) -> str:
+        with self.lock.reading():
+            return render.sources_html(self.assistant.sources())
+
+    def heatmap(self) -> str:
+        with self.lock.reading():
+            matrix = self.topics.matrix()
+        return render.heatmap_html(matrix.topics, matrix.sources, matrix.scores)
+
+    def add_recaps(self, files: list[str] | None, progress: gr.Progress | None = None) -> tuple[str, str, None]:
+        """Copy uploaded files into the data directory and index them; they are searchable on return."""
+        paths = [Path(f) for f in files or []]
+        limit = int(self.settings.ui_max_upload_mb * 1_000_000)
+        added: list[str] = []
+        updated: list[str] = []
+        dupes: list[str] = []
+        errors: list[tuple[str, str]] = []
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        for i, path in enumerate(paths):
+            name = _SAFE_NAME.sub("-", path.name).lstrip(".-") or "recap.txt"
+            if progress is not None:
+                progress((i, len(paths)), desc=f"Indexing {name}")
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                errors.append((name, f"not a supported type ({', '.join(sorted(SUPPORTED_SUFFIXES))})"))
+                continue
+            if path.stat().st_size > limit:
+                errors.append((name, f"larger than {self.settings.ui_max_upload_mb:g} MB"))
+                continue
+            target = self.uploads / name
+            shutil.copyfile(path, target)
+            try:
+                with self.lock.writing():
+                    report = self.assistant.ingest([target], progress=True)
+            except RecapError as exc:
+                errors.append((name, str(exc)))
+                continue
+            added += [Path(p).name for p in report.added]
+            updated += [Path(p).name for p in report.updated]
+            dupes += [Path(d.path).name for d in report.duplicates if Path(d.path) == target.resolve()]
+            errors += [(Path(e.path).name, e.reason) for e in report.errors]
+        if progress is not None:
+            progress((len(paths), len(paths)), desc="Done")
+        return render.ingest_report_html(added, updated, errors, dupes), self.library(), None
+
+    def topic_question(self, evt: gr.EventData) -> tuple[str, Any]:
+        """A heatmap cell was clicked: put its question in the chat box and show the chat."""
+        data = getattr(evt, "_data", None) or {}
+        topic, source = str(data.get("topic", "")), str(data.get("source", ""))
+        if not topic or not source:
+            return gr.skip(), gr.skip()
+        return question_for(source, topic), gr.Tabs(selected="ask")
+
+
+def _message(message: Any) -> dict[str, str]:
+    """A chat message as the plain dict we send back (Gradio may hand us dicts or ChatMessage objects)."""
+    if isinstance(message, dict):
+        return {"role": str(message.get("role", "")), "content": _text(message.get("content", ""))}
+    return {"role": str(getattr(message, "role", "")), "content": _text(getattr(message, "content", ""))}
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, list):  # Gradio 6 may normalise content to a list of parts
+        return "".join(str(part.get("text", "")) if isinstance(part, dict) else str(part) for part in content)
+    return str(content)
+
+
+def build_app(assistant: Assistant, settings: UISettings | None = None) -> gr.Blocks:
+    """The Blocks app over `assistant` (not launched)."""
+    settings = settings or UISettings()
+    ui = RecapUI(assistant, settings)
+    queue_limit = {"concurrency_limit": settings.ui_concurrency, "concurrency_id": "answers"}
+    suffixes = sorted(SUPPORTED_SUFFIXES)
+    with gr.Blocks(title="recap · KubeCon EU 2024", analytics_enabled=False) as demo:
+        turns = gr.State([])
+        gr.HTML(
+            "<div id='recap-header'><h1>KubeCon + CloudNativeCon Europe 2024, recapped</h1>"
+            "<p>Ask what people who were in Paris wrote about it. Every claim is quoted from a published recap, "
+            "with a card you can open to read it in context.</p>"
+            "<span class='recap-pill'>offline</span><span class='recap-pill'>every claim cited</span>"
+            "<span class='recap-pill'>says so when the recaps don't cover it</span></div>",
+            js_on_load=None,
+        )
+        with gr.Tabs() as tabs:
+            with gr.Tab("Ask", id="ask"):
+                chatbot = gr.Chatbot(
+                    elem_id="recap-chat",
+                    height=430,
+                    label="Chat",
+                    show_label=False,
+                    latex_delimiters=[],
+                    feedback_options=None,
+                    buttons=["copy"],
+                    placeholder="<h3>Ask about KubeCon EU 2024</h3><p>Answers quote the recaps, with sources below.</p>",
+                )
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(
+                        placeholder="Ask about the talks, trends, co-located events…",
+                        show_label=False,
+                        scale=8,
+                        max_lines=4,
+                        elem_id="recap-question",
+                    )
+                    ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="recap-ask")
+                    clear = gr.Button("New chat", scale=1, variant="secondary")
+                with gr.Row(elem_classes="recap-examples"):
+                    example_buttons = [gr.Button(e, size="sm", variant="secondary") for e in EXAMPLES]
+                status = gr.HTML(elem_id="recap-status", js_on_load=None)
+                cards = gr.HTML(elem_id="recap-cards", js_on_load=None)
+            with gr.Tab("Sources", id="sources"):
+                library = gr.HTML(elem_id="recap-library", js_on_load=None)
+                gr.Markdown(
+                    f"**Add recaps** ({', '.join(suffixes)}; up to {settings.ui_max_upload_mb:g} MB each). "
+                    "They are indexed on upload and can be asked about right away."
+                )
+                upload = gr.File(file_count="multiple", file_types=suffixes, label="Recap files", elem_id="recap-upload")
+                report = gr.HTML(elem_id="recap-report", js_on_load=None)
+            with gr.Tab("Topic map", id="topics") as topic_tab:
+                gr.Markdown("Who wrote about what. Click a cell to ask what that recap said about the topic.")
+                heatmap = gr.HTML(elem_id="recap-heatmap", js_on_load=HEATMAP_JS)
+
+        chat_io: dict[str, Any] = {
+            "fn": ui.respond,
+            "inputs": [question, chatbot, turns],
+            "outputs": [chatbot, question, turns, status, cards],
+            **queue_limit,
+        }
+        ask_button.click(**chat_io, api_visibility="undocumented", api_name="chat")
+        question.submit(**chat_io, api_visibility="private")
+        for button in example_buttons:
+            button.click(lambda q: q, inputs=button, outputs=question, queue=False, api_visibility="private").then(
+                **chat_io, api_visibility="private"
+            )
+        clear.click(lambda: ([], [], "", ""), outputs=[chatbot, turns, status, cards], api_visibility="private")
+        heatmap.click(ui.topic_question, outputs=[question, tabs], api_visibility="private").then(
+            **chat_io, api_visibility="private"
+        )
+
+        def add(files: list[str] | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[str, str, None]:  # noqa: B008
+            return ui.add_recaps(files, progress)
+
+        upload.upload(add, inputs=upload, outputs=[report, library, upload], api_visibility="private")
+        topic_tab.select(ui.heatmap, outputs=heatmap, api_visibility="private")
+        demo.load(ui.library, outputs=library, api_visibility="private")
+        gr.api(ui.ask, api_name="ask", **queue_limit)
+    return demo
+
+
+@dataclass
+class Server:
+    """A running app: `url` to open, `close()` to stop it."""
+
+    demo: gr.Blocks
+    url: str
+
+    def close(self) -> None:
+        self.demo.close()
+
+
+def launch(
+    assistant: Assistant | None = None,
+    settings: UISettings | None = None,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    block: bool = True,
+) -> Server:
+    """Start the app; with `block=False` return at once (tests, notebooks) and stop it with `close()`."""
+    settings = settings or UISettings()
+    assistant = assistant or Assistant(settings)
+    host = host or settings.ui_host
+    auth = settings.auth()
+    if host not in {"127.0.0.1", "localhost", "::1"} and auth is None:
+        log.warning("serving on %s without a login: anyone who can reach it can read and add recaps", host)
+    assistant.sources()  # load the index and the model now, not on the first question
+    demo = build_app(assistant, settings)
+    # Nothing the app should serve lives in the data directory or the corpus: block them by path, whatever
+    # else Gradio allows (its upload cache stays servable, as uploads need it).
+    blocked = [str(settings.data_dir.resolve()), str(settings.corpus_dir.resolve())]
+    demo.queue(default_concurrency_limit=settings.ui_concurrency)
+    _, url, _ = demo.launch(
+        server_name=host,
+        server_port=port or settings.ui_port,
+        auth=auth,
+        auth_message="recap: log in with RECAP_UI_USER / RECAP_UI_PASSWORD",
+        max_file_size=int(settings.ui_max_upload_mb * 1_000_000),
+        blocked_paths=blocked,
+        allowed_paths=[],
+        prevent_thread_lock=not block,
+        show_error=False,
+        quiet=not block,
+        ssr_mode=False,
+        footer_links=["api"],
+        theme=gr.themes.Soft(primary_hue="indigo", secondary_hue="cyan"),
+        css=CSS,
+        head=HEAD,
+    )
+    return Server(demo, url)
