@@ -223,9 +223,8 @@ def chat(ctx: click.Context, llm: str | None) -> None:
 def serve(ctx: click.Context, host: str | None, port: int | None, llm: str | None) -> None:
     """Open the chat in a browser: cited answers, the sources, and a topic map."""
     from ui.app import launch  # imported here: gradio takes seconds to import, other commands need not wait
-    from ui.settings import UISettings
 
-    settings = UISettings(**{**ctx.obj, **({"llm": llm} if llm else {})})
+    settings = Settings(**{**ctx.obj, **({"llm": llm} if llm else {})})
     out.print(f"recap: serving on http://{settings.ui_host if host is None else host}:{port or settings.ui_port}")
     launch(settings=settings, host=host, port=port)
 

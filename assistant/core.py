@@ -16,7 +16,7 @@ from assistant.retrieval import Retrieval, Retriever
 from assistant.types import Answer, Citation, Hit
 from index.catalog import Catalog, Source
 from index.clean import structure
-from index.documents import _FRONT_MATTER, Document, DocumentMeta
+from index.documents import FRONT_MATTER, Document, DocumentMeta
 from index.embeddings import Embedder, shared_embedder
 from index.errors import LLMUnavailableError, RecapError
 from index.federation import ALL_COLLECTIONS, CatalogGroup, KeywordGroup, StoreGroup, collection_names
@@ -192,7 +192,7 @@ class Assistant:
         source = citation.source
         text = self.document_text(source.id)
         # Rebuilt from the stored text rather than kept in the catalog: only opened cards need it.
-        front = _FRONT_MATTER.match(text)
+        front = FRONT_MATTER.match(text)
         doc = Document(
             path=Path(source.path),
             text=text,

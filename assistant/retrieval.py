@@ -7,6 +7,7 @@ gives each relevant source a seat before any source gets a second one.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -64,7 +65,8 @@ def diversify(ranked: list[Passage], k: int, source_floor: float, heads: list[st
         if p.source.id not in seen_sources and p.similarity >= source_floor:
             chosen.append(p)
             seen_sources.add(p.source.id)
-    cap = max(1, math.ceil(k / 2))
+    one_source = len({p.source.id for p in ranked}) <= 1
+    cap = k if one_source else max(1, math.ceil(k / 2))
     per_source: dict[str, int] = {}
     for p in chosen:
         per_source[p.source.id] = per_source.get(p.source.id, 0) + 1
@@ -76,6 +78,32 @@ def diversify(ranked: list[Passage], k: int, source_floor: float, heads: list[st
         chosen.append(p)
         per_source[p.source.id] = per_source.get(p.source.id, 0) + 1
     return sorted(chosen, key=lambda p: p.fused, reverse=True)
+
+
+def _names(source: Source) -> list[str]:
+    """How a question may name a source: its author, the author's surname, its publisher, its title."""
+    names = [source.author, source.publisher, source.title]
+    if source.author and len(surname := source.author.split()[-1]) >= 4:
+        names.append(surname)
+    if source.publisher.lower().endswith(" blog"):
+        names.append(source.publisher[: -len(" blog")])
+    return [n for n in names if len(n) >= 4]
+
+
+def scope_to_named_sources(query: str, sources: dict[str, Source]) -> tuple[str, dict[str, Source]]:
+    """("What did Daniel Bryant say about Wasm?") → ("What did say about Wasm?", {Bryant's recap}).
+
+    Names live in the metadata, not the text, so they must not be searched for (nor reported as
+    words no recap mentions); they narrow the search instead. No name: the query and all sources.
+    """
+    scoped: dict[str, Source] = {}
+    for source_id, source in sources.items():
+        for name in sorted(_names(source), key=len, reverse=True):
+            pattern = re.compile(rf"\b{re.escape(name)}(?:'s|’s)?\b", re.IGNORECASE)
+            if pattern.search(query):
+                scoped[source_id] = source
+                query = pattern.sub(" ", query)
+    return (re.sub(r"\s+", " ", query).strip(), scoped) if scoped else (query, sources)
 
 
 class Retriever:
@@ -96,17 +124,20 @@ class Retriever:
         self.source_floor = source_floor
 
     def retrieve(self, query: str, k: int) -> Retrieval:
+        query, sources = scope_to_named_sources(query, self.sources)
+        # A question about one recap needs deeper candidate lists: most hits belong to the others.
+        depth = self.candidates if sources is self.sources else self.candidates * 4
         vector = self.embedder.embed_one(expand(query))
-        dense = [c for c in self.store.query(vector, self.candidates) if c.source_id in self.sources]
+        dense = [c for c in self.store.query(vector, depth) if c.source_id in sources]
         # Sentence-level dense hits find a passage whose one relevant sentence is diluted in a chunk.
-        sentence_hits = self.store.query_sentences(vector, self.candidates)
-        keyword_hits = self.keyword.search(query, self.candidates)
+        sentence_hits = self.store.query_sentences(vector, depth)
+        keyword_hits = self.keyword.search(query, depth)
         by_id = {c.id: c for c in dense}
         missing = list(dict.fromkeys(cid for cid, _ in [*keyword_hits, *sentence_hits] if cid not in by_id))
         similarity = self.store.similarities(missing, vector)
         for chunk in self.store.get_chunks(missing):
             by_id[chunk.id] = replace(chunk, similarity=similarity.get(chunk.id, 0.0))
-        by_id = {cid: c for cid, c in by_id.items() if c.source_id in self.sources}
+        by_id = {cid: c for cid, c in by_id.items() if c.source_id in sources}
         fused = rrf(
             [
                 [c.id for c in dense if c.id in by_id],
@@ -115,7 +146,7 @@ class Retriever:
             ]
         )
         ranked = [
-            Passage(by_id[cid], self.sources[by_id[cid].source_id], by_id[cid].similarity, score)
+            Passage(by_id[cid], sources[by_id[cid].source_id], by_id[cid].similarity, score)
             for cid, score in sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
         ]
         heads = [ranked[0].chunk.id] if ranked else []

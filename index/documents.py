@@ -25,7 +25,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 # Kept in step with index.loaders (which imports this module, so it cannot be imported from here).
 LOADER_SUFFIXES = {".html", ".htm", ".xhtml", ".pdf"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | LOADER_SUFFIXES
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def _front_matter(path: Path, text: str) -> tuple[DocumentMeta, int]:
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     if not match:
         return DocumentMeta(), 0
     try:

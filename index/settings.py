@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus" / "kubecon-eu-2024"
@@ -68,5 +68,19 @@ class Settings(BaseSettings):
     num_predict: int = Field(600, ge=64, description="Most tokens the model may generate for one answer.")
     temperature: float = Field(0.1, ge=0, le=2, description="Low: answers should restate the recaps, not invent.")
 
+    # The web UI (`recap serve`). Loopback by default: the index and the recaps are the user's own;
+    # sharing them is a choice.
+    ui_host: str = Field("127.0.0.1", description="Interface `recap serve` binds to.")
+    ui_port: int = Field(7860, ge=1, le=65535, description="Port `recap serve` listens on.")
+    ui_user: str = Field("", description="With ui_password: the login the UI asks for.")
+    ui_password: SecretStr = Field(SecretStr(""), description="With ui_user: the password the UI asks for.")
+    ui_max_upload_mb: float = Field(5.0, gt=0, le=100, description="Largest recap file the UI accepts.")
+    ui_concurrency: int = Field(4, ge=1, le=64, description="Questions answered at once; more wait in a queue.")
+
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    def auth(self) -> tuple[str, str] | None:
+        """The (user, password) pair for the UI's login, or None when auth is off."""
+        password = self.ui_password.get_secret_value()
+        return (self.ui_user, password) if self.ui_user and password else None

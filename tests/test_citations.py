@@ -71,3 +71,19 @@ def test_timings_cover_each_stage(assistant: Assistant) -> None:
     answer = assistant.ask("Where can I watch the talks I missed?")
     assert {"retrieve", "answer", "total"} <= set(answer.timings)
     assert answer.timings["total"] >= answer.timings["retrieve"] > 0
+
+
+@pytest.mark.parametrize(
+    ("question", "author"),
+    [
+        ("What did Daniel Bryant say about WebAssembly?", "Daniel Bryant"),
+        ("What did the Gardener blog say about sustainability?", "Rafael Franzke"),
+        ("What did Haintz say about security?", "Christian Haintz"),
+    ],
+)
+def test_question_naming_a_recap_is_answered_from_that_recap(assistant: Assistant, question: str, author: str) -> None:
+    # The topic map asks this way; the name is metadata, not text, so it must narrow, not block.
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert {c.source.author for c in answer.citations} == {author}
+    check_citations(answer)

@@ -9,8 +9,8 @@ import pytest
 from test_ui_security import copy_index, running_ui
 
 from index.embeddings import Embedder
+from index.settings import Settings
 from ui.app import Server
-from ui.settings import UISettings
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -57,7 +57,7 @@ booth crowd loved it <img src=x onerror="window.__pwned = 'img'"> because Zanzib
 @pytest.fixture(scope="module")
 def ui(
     tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, embedder: Embedder
-) -> Iterator[tuple[Server, UISettings]]:
+) -> Iterator[tuple[Server, Settings]]:
     with running_ui(copy_index(tmp_path_factory, corpus_index, "ui-browser"), embedder) as running:
         yield running
 
@@ -73,7 +73,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object, ui: tuple[Server, UISettings]) -> Iterator[object]:
+def page(browser: object, ui: tuple[Server, Settings]) -> Iterator[object]:
     page = browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
     page.goto(ui[0].url)
     page.wait_for_selector("#recap-question textarea")

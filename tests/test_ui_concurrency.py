@@ -11,8 +11,8 @@ from gradio_client import Client
 from test_ui_security import copy_index, running_ui
 
 from index.embeddings import Embedder
+from index.settings import Settings
 from ui.app import Server
-from ui.settings import UISettings
 
 QUESTIONS = [
     "What did people say about Wasm?",
@@ -26,13 +26,13 @@ QUESTIONS = [
 @pytest.fixture(scope="module")
 def ui(
     tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, embedder: Embedder
-) -> Iterator[tuple[Server, UISettings]]:
+) -> Iterator[tuple[Server, Settings]]:
     with running_ui(copy_index(tmp_path_factory, corpus_index, "ui-concurrency"), embedder) as running:
         yield running
 
 
 @pytest.mark.slow
-def test_twenty_concurrent_questions_all_get_cited_answers(ui: tuple[Server, UISettings]) -> None:
+def test_twenty_concurrent_questions_all_get_cited_answers(ui: tuple[Server, Settings]) -> None:
     server, _ = ui
     client = Client(server.url, verbose=False)
     started = time.perf_counter()

@@ -16,9 +16,9 @@ from gradio.utils import get_cache_folder
 from assistant import Assistant, Citation, Source
 from assistant.types import Answer
 from index.embeddings import Embedder
+from index.settings import Settings
 from ui import render
 from ui.app import RecapUI, Server, launch
-from ui.settings import UISettings
 
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
@@ -30,9 +30,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_ui(data_dir: Path, embedder: Embedder, **settings: Any) -> Iterator[tuple[Server, UISettings]]:
+def running_ui(data_dir: Path, embedder: Embedder, **settings: Any) -> Iterator[tuple[Server, Settings]]:
     """The app on a free loopback port over `data_dir` (a private copy of the session index)."""
-    config = UISettings(data_dir=data_dir, llm="extractive", **settings)
+    config = Settings(data_dir=data_dir, llm="extractive", **settings)
     assistant = Assistant(config, embedder=embedder, auto_ingest=False)
     server = launch(assistant, config, port=free_port(), block=False)
     try:
@@ -50,7 +50,7 @@ def copy_index(tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, nam
 @pytest.fixture(scope="module")
 def ui(
     tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, embedder: Embedder
-) -> Iterator[tuple[Server, UISettings]]:
+) -> Iterator[tuple[Server, Settings]]:
     with running_ui(copy_index(tmp_path_factory, corpus_index, "ui-security"), embedder) as running:
         yield running
 
@@ -60,14 +60,14 @@ def file_route(url: str, path: str) -> httpx.Response:
 
 
 @pytest.mark.slow
-def test_binds_loopback_by_default(ui: tuple[Server, UISettings]) -> None:
+def test_binds_loopback_by_default(ui: tuple[Server, Settings]) -> None:
     server, settings = ui
-    assert settings.ui_host == "127.0.0.1" and UISettings().ui_host == "127.0.0.1"
+    assert settings.ui_host == "127.0.0.1" and Settings().ui_host == "127.0.0.1"
     assert server.url.startswith("http://127.0.0.1:")
 
 
 @pytest.mark.slow
-def test_data_dir_and_chroma_files_are_not_served(ui: tuple[Server, UISettings]) -> None:
+def test_data_dir_and_chroma_files_are_not_served(ui: tuple[Server, Settings]) -> None:
     server, settings = ui
     data = settings.data_dir.resolve()
     secrets = [data / settings.collection / "catalog.json", *sorted(data.rglob("*.sqlite3"))]
@@ -86,7 +86,7 @@ def test_data_dir_and_chroma_files_are_not_served(ui: tuple[Server, UISettings])
 
 
 @pytest.mark.slow
-def test_uploads_are_served_back_but_bounded_in_size(ui: tuple[Server, UISettings], tmp_path: Path) -> None:
+def test_uploads_are_served_back_but_bounded_in_size(ui: tuple[Server, Settings], tmp_path: Path) -> None:
     server, settings = ui
     small = tmp_path / "note.md"
     small.write_text("# A note\n\nSmall enough.\n", encoding="utf-8")
@@ -121,12 +121,12 @@ def test_login_required_when_configured(
 
 
 def test_auth_is_off_unless_both_user_and_password_are_set() -> None:
-    assert UISettings(ui_user="ada").auth() is None
-    assert UISettings(ui_user="ada", ui_password="pw").auth() == ("ada", "pw")
+    assert Settings(ui_user="ada").auth() is None
+    assert Settings(ui_user="ada", ui_password="pw").auth() == ("ada", "pw")
 
 
 def test_unsupported_and_oversized_uploads_are_refused(fresh_assistant: Assistant, tmp_path: Path) -> None:
-    ui = RecapUI(fresh_assistant, UISettings(data_dir=fresh_assistant.settings.data_dir, ui_max_upload_mb=0.001))
+    ui = RecapUI(fresh_assistant, Settings(data_dir=fresh_assistant.settings.data_dir, ui_max_upload_mb=0.001))
     before = {s.id for s in fresh_assistant.sources()}
     script = tmp_path / "run.sh"
     script.write_text("echo hi\n", encoding="utf-8")
@@ -140,7 +140,9 @@ def test_unsupported_and_oversized_uploads_are_refused(fresh_assistant: Assistan
 
 def _citation(quote: str, title: str = HOSTILE, url: str = "javascript:window.__pwned=3") -> Citation:
     source = Source(id="s1", title=title, author=HOSTILE, publisher="<b>pub</b>", url=url, path="/x/evil.md")
-    return Citation(n=1, source=source, quote=quote, section=HOSTILE, chunk_id="c1", score=0.9, start=6, end=6 + len(quote))
+    return Citation(
+        n=1, source=source, quote=quote, section=HOSTILE, chunk_id="c1", score=0.9, start=6, end=6 + len(quote)
+    )
 
 
 def test_document_text_is_escaped_everywhere() -> None:

@@ -22,8 +22,8 @@ from assistant.core import Assistant
 from assistant.types import Answer
 from index.documents import SUPPORTED_SUFFIXES
 from index.errors import RecapError
+from index.settings import Settings
 from ui import render
-from ui.settings import UISettings
 from ui.style import CSS, HEAD, HEATMAP_JS
 from ui.topics import TopicMap, question_for
 
@@ -76,7 +76,7 @@ class RecapUI:
     """The handlers behind the app, separate from the layout so they can be called directly."""
 
     assistant: Assistant
-    settings: UISettings
+    settings: Settings
 
     def __post_init__(self) -> None:
         self.lock = ReadWriteLock()
@@ -199,9 +199,9 @@ def _text(content: Any) -> str:
     return str(content)
 
 
-def build_app(assistant: Assistant, settings: UISettings | None = None) -> gr.Blocks:
+def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Blocks:
     """The Blocks app over `assistant` (not launched)."""
-    settings = settings or UISettings()
+    settings = settings or Settings()
     ui = RecapUI(assistant, settings)
     queue_limit = {"concurrency_limit": settings.ui_concurrency, "concurrency_id": "answers"}
     suffixes = sorted(SUPPORTED_SUFFIXES)
@@ -225,7 +225,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None) -> gr.Bl
                     latex_delimiters=[],
                     feedback_options=None,
                     buttons=["copy"],
-                    placeholder="<h3>Ask about KubeCon EU 2024</h3><p>Answers quote the recaps, with sources below.</p>",
+                    placeholder="<h3>Ask about KubeCon EU 2024</h3><p>Answers quote the recaps; sources below.</p>",
                 )
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(
@@ -247,7 +247,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None) -> gr.Bl
                     f"**Add recaps** ({', '.join(suffixes)}; up to {settings.ui_max_upload_mb:g} MB each). "
                     "They are indexed on upload and can be asked about right away."
                 )
-                upload = gr.File(file_count="multiple", file_types=suffixes, label="Recap files", elem_id="recap-upload")
+                upload = gr.File(
+                    file_count="multiple", file_types=suffixes, label="Recap files", elem_id="recap-upload"
+                )
                 report = gr.HTML(elem_id="recap-report", js_on_load=None)
             with gr.Tab("Topic map", id="topics") as topic_tab:
                 gr.Markdown("Who wrote about what. Click a cell to ask what that recap said about the topic.")
@@ -293,14 +295,14 @@ class Server:
 
 def launch(
     assistant: Assistant | None = None,
-    settings: UISettings | None = None,
+    settings: Settings | None = None,
     *,
     host: str | None = None,
     port: int | None = None,
     block: bool = True,
 ) -> Server:
     """Start the app; with `block=False` return at once (tests, notebooks) and stop it with `close()`."""
-    settings = settings or UISettings()
+    settings = settings or Settings()
     assistant = assistant or Assistant(settings)
     host = host or settings.ui_host
     auth = settings.auth()

@@ -107,7 +107,8 @@ def card_html(citation: Citation, context: CardContext) -> str:
   <summary>
     <div class="recap-card-head">
       <span class="recap-n">{n}</span>
-      <div class="recap-meta">{_title_link(citation.source)}<div class="recap-byline">{byline_html(citation.source)}</div></div>
+      <div class="recap-meta">{_title_link(citation.source)}
+        <div class="recap-byline">{byline_html(citation.source)}</div></div>
     </div>
     <blockquote class="recap-quote">{excerpt}</blockquote>
     <span class="recap-open">Show the whole section{": " + escape(title) if title else ""}</span>
@@ -123,7 +124,8 @@ def cards_html(answer: Answer, contexts: dict[int, CardContext]) -> str:
     cards = "".join(card_html(c, contexts[c.n]) for c in sorted(answer.citations, key=lambda c: c.n))
     count = len({c.source.id for c in answer.citations})
     label = f"{len(answer.citations)} quote{'s' * (len(answer.citations) != 1)} from {count} recap{'s' * (count != 1)}"
-    return f'<div class="recap-cards"><div class="recap-cards-label">{label} — open a card to read the whole section</div>{cards}</div>'
+    hint = f'<div class="recap-cards-label">{label} — open a card to read the whole section</div>'
+    return f'<div class="recap-cards">{hint}{cards}</div>'
 
 
 def status_html(answer: Answer | None, working: str = "") -> str:
@@ -139,7 +141,8 @@ def status_html(answer: Answer | None, working: str = "") -> str:
     total = answer.timings.get("total")
     took = f" · {total / 1000:.1f} s" if total else ""
     notice = f'<div class="recap-notice">{escape(answer.notice)}</div>' if answer.notice else ""
-    return f'<div class="recap-status" data-backend="{escape(answer.backend)}"><span class="recap-badge recap-{kind}">{escape(answer.backend)}</span> {label}{took}{notice}</div>'
+    badge = f'<span class="recap-badge recap-{kind}">{escape(answer.backend)}</span>'
+    return f'<div class="recap-status" data-backend="{escape(answer.backend)}">{badge} {label}{took}{notice}</div>'
 
 
 def sources_html(sources: list[Source]) -> str:
@@ -152,11 +155,14 @@ def sources_html(sources: list[Source]) -> str:
             "<br>".join(f"<code>{escape(p.rsplit('/', 1)[-1])}</code>" for p in s.duplicates) if s.duplicates else "—"
         )
         rows.append(
-            f"<tr data-source='{escape(s.id)}'><td>{_title_link(s)}<div class='recap-file'>{escape(s.path.rsplit('/', 1)[-1])}</div></td>"
+            f"<tr data-source='{escape(s.id)}'><td>{_title_link(s)}"
+            f"<div class='recap-file'>{escape(s.path.rsplit('/', 1)[-1])}</div></td>"
             f"<td>{escape(s.author or 'unknown')}</td><td>{escape(s.publisher or '—')}</td>"
             f"<td>{escape(human_date(s.date) or '—')}</td><td class='recap-num'>{s.chunks}</td><td>{dupes}</td></tr>"
         )
-    head = "<tr><th>Recap</th><th>Author</th><th>Publisher</th><th>Date</th><th>Chunks</th><th>Duplicates found</th></tr>"
+    head = (
+        "<tr><th>Recap</th><th>Author</th><th>Publisher</th><th>Date</th><th>Chunks</th><th>Duplicates found</th></tr>"
+    )
     total = sum(s.chunks for s in sources)
     return (
         f"<div class='recap-library'><p>{len(sources)} recaps, {total} chunks in the index.</p>"

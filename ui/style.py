@@ -45,11 +45,13 @@ a.recap-title:hover { text-decoration: underline; color: #4338ca; }
 .recap-section h4 { margin: 2px 0 8px; font-size: .95rem; }
 .recap-section p { margin: 0 0 10px; white-space: pre-wrap; }
 .recap-library table, .recap-heatmap table { border-collapse: collapse; width: 100%; }
-.recap-library th, .recap-library td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--border-color-primary);
-  vertical-align: top; font-size: .9rem; }
+.recap-library th, .recap-library td { text-align: left; padding: 8px 10px; vertical-align: top; font-size: .9rem;
+  border-bottom: 1px solid var(--border-color-primary); }
 .recap-file { font-size: .78rem; color: var(--body-text-color-subdued); font-family: var(--font-mono); }
 .recap-num { text-align: right !important; font-variant-numeric: tabular-nums; }
-.recap-report li.ok { color: #047857; } .recap-report li.warn { color: #b45309; } .recap-report li.err { color: #b91c1c; }
+.recap-report li.ok { color: #047857; }
+.recap-report li.warn { color: #b45309; }
+.recap-report li.err { color: #b91c1c; }
 .recap-heatmap th { font-size: .82rem; padding: 6px; font-weight: 600; }
 .recap-heatmap thead th small { display: block; font-weight: 400; color: var(--body-text-color-subdued); }
 .recap-heatmap th.recap-topic { text-align: right; white-space: nowrap; padding-right: 12px; }
@@ -62,6 +64,7 @@ a.recap-title:hover { text-decoration: underline; color: #4338ca; }
 .recap-heatmap td { border-left: none !important; border-right: none !important; border-top: none !important; }
 .recap-heatmap td, .recap-heatmap thead th { border-bottom: none !important; }
 .recap-heatmap table { border-collapse: separate; border-spacing: 4px; }
+.recap-heatmap th { border: none !important; } .recap-heatmap thead th { max-width: 150px; overflow-wrap: anywhere; }
 .recap-cell:hover { transform: scale(1.06); outline: 2px solid #f59e0b; }
 .recap-legend { font-size: .82rem; color: var(--body-text-color-subdued); margin-top: 10px; }
 """
