@@ -25,7 +25,7 @@ LEXICAL_CAP = 0.2
 # A sentence that names the asked-about topic word for word is evidence even when the small
 # embedder does not know the word ("Kueue"), so it needs only this much similarity.
 TOPIC_FLOOR = 0.2
-FRAGMENT_PENALTY = 0.12  # headings, list labels and lead-ins ("... included:") state nothing by themselves
+FRAGMENT_PENALTY = 0.3  # headings, list labels and lead-ins ("... included:") state nothing by themselves
 _SENTENCE_END = tuple('.!?…)"”’')
 
 
