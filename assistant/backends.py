@@ -8,6 +8,8 @@ extractive backend answers and `Backend.notice` says why in one sentence a user 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -98,15 +100,36 @@ def check_ollama(host: str, model: str, timeout: float) -> None:
         )
 
 
+# (host, model) → (when checked, the reason Ollama can't be used or None). Checking costs two HTTP
+# requests, and up to `connect_timeout` against a host that drops packets: not once per question.
+_checked: dict[tuple[str, str], tuple[float, str | None]] = {}
+_checked_lock = threading.Lock()
+
+
+def forget_checks() -> None:
+    """Check Ollama again on the next question (after it failed mid-answer, say)."""
+    with _checked_lock:
+        _checked.clear()
+
+
 def choose_backend(settings: Settings) -> Backend:
-    """The backend for the next question, checking that Ollama answers when it is wanted."""
+    """The backend for the next question, checking (at most every `ollama_check_ttl` s) that Ollama answers."""
     kind, model = parse_llm(settings.llm, settings.ollama_model)
     if kind == EXTRACTIVE:
         return Backend(EXTRACTIVE)
     host = normalise_host(settings.ollama_host)
-    try:
-        check_ollama(host, model, settings.connect_timeout)
-    except LLMUnavailableError as exc:
-        log.info("not using Ollama: %s", exc)
-        return Backend(EXTRACTIVE, notice=str(exc))
+    key = (host, model)
+    with _checked_lock:
+        checked_at, problem = _checked.get(key, (float("-inf"), None))
+    if time.monotonic() - checked_at > settings.ollama_check_ttl:
+        try:
+            check_ollama(host, model, settings.connect_timeout)
+            problem = None
+        except LLMUnavailableError as exc:
+            problem = str(exc)
+        with _checked_lock:
+            _checked[key] = (time.monotonic(), problem)
+    if problem is not None:
+        log.info("not using Ollama: %s", problem)
+        return Backend(EXTRACTIVE, notice=problem)
     return Backend(OLLAMA, model=model, host=host)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
@@ -30,6 +31,13 @@ _LLM_OPTION = click.option(
 )
 
 
+def _one_line(exc: Exception) -> str:
+    """A pydantic error lists each bad setting; anything else is its own message."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'setting'}: {e['msg']}" for e in exc.errors())
+    return str(exc)
+
+
 def _friendly_errors(func: F) -> F:
     """Typed errors become one clear line on stderr and exit status 1, not a traceback."""
 
@@ -37,8 +45,8 @@ def _friendly_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except RecapError as exc:
-            err.print(f"[red]error:[/] {escape(str(exc))}")
+        except (RecapError, ValueError, OSError) as exc:
+            err.print(f"[red]error:[/] {escape(_one_line(exc))}")
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.backends import EXTRACTIVE, OLLAMA, Backend, choose_backend
+from assistant.backends import EXTRACTIVE, OLLAMA, Backend, choose_backend, forget_checks
 from assistant.condense import Turn, condense
 from assistant.extractive import extractive_answer
 from assistant.generative import GenerativeAnswerer
 from assistant.retrieval import Retrieval, Retriever
 from assistant.types import Answer, Citation, Hit
 from index.catalog import Catalog, Source
-from index.clean import structure
-from index.documents import FRONT_MATTER, Document, DocumentMeta
 from index.embeddings import Embedder, shared_embedder
 from index.errors import LLMUnavailableError, RecapError
 from index.federation import ALL_COLLECTIONS, CatalogGroup, KeywordGroup, StoreGroup, collection_names
@@ -43,11 +43,35 @@ def normalise_history(history: History | None) -> list[Turn]:
     return turns
 
 
+@dataclass
+class IndexView:
+    """One version of the index: everything a question is answered from, consistent with itself.
+
+    A new view replaces this one when a catalog changes (an ingest here or in another process);
+    a question already under way keeps the view it started with.
+    """
+
+    catalog: Catalog | CatalogGroup
+    store: VectorStore | StoreGroup
+    retriever: Retriever
+    version: float
+    _texts: dict[str, str] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def texts(self, source_ids: Iterable[str]) -> dict[str, str]:
+        """The documents' texts (what citation offsets point into), read once per view."""
+        with self._lock:
+            for source_id in source_ids:
+                if source_id not in self._texts:
+                    self._texts[source_id] = self.catalog.text(source_id)
+            return dict(self._texts)
+
+
 class Assistant:
     """Cited answers about conference recaps.
 
     `Assistant()` uses the settings from the environment (`RECAP_*`); on first use, when the index
-    is empty, it ingests the bundled recaps.
+    is empty, it ingests the bundled recaps. One Assistant may answer from several threads at once.
     """
 
     def __init__(
@@ -62,13 +86,10 @@ class Assistant:
         self.settings = base.model_copy(update=overrides) if overrides else base
         self.embedder = embedder or shared_embedder()
         self.auto_ingest = auto_ingest
-        self._store: VectorStore | None = None
-        self._catalog: Catalog | None = None
-        self._catalog_mtime: float = -1.0
-        self._retriever: Retriever | None = None
-        self._texts: dict[str, str] = {}
+        self._view: IndexView | None = None
+        self._lock = threading.RLock()  # guards swapping views and ingesting
 
-    # -- the parts, opened lazily so that `recap --help` does not load Chroma or the model ----------
+    # -- the index, opened lazily so that `recap --help` loads neither Chroma nor the model --------
 
     @property
     def federated(self) -> bool:
@@ -78,44 +99,49 @@ class Assistant:
     def _collections(self) -> list[str]:
         return collection_names(self.settings.data_dir) if self.federated else [self.settings.collection]
 
-    def _open_store(self, fresh: bool = False) -> VectorStore | StoreGroup:
-        if not self.federated:
-            return VectorStore(self.settings, fresh=fresh)
-        client = make_client(self.settings, fresh=fresh)
-        return StoreGroup(
-            [VectorStore(self.settings.model_copy(update={"collection": n}), client) for n in self._collections()]
+    def _catalog_version(self) -> float:
+        paths = [self.settings.data_dir / name / "catalog.json" for name in self._collections()]
+        return max((p.stat().st_mtime for p in paths if p.exists()), default=0.0)
+
+    def view(self) -> IndexView:
+        """The current version of the index (reopened when a catalog changed since the last call)."""
+        with self._lock:
+            version = self._catalog_version()
+            if self._view is not None and self._view.version == version:
+                return self._view
+            # An embedded Chroma client keeps serving the vectors it loaded: after another process
+            # wrote, open a fresh one. Our own first view needs no such thing.
+            fresh = self._view is not None and not self.settings.chroma_url
+            view = self._open_view(version, fresh)
+            if not view.catalog.records and self.auto_ingest and not self.federated:
+                log.info("index is empty: ingesting the bundled recaps from %s", self.settings.corpus_dir)
+                Ingestor(self.settings, view.store, view.catalog, self.embedder).ingest([self.settings.corpus_dir])  # type: ignore[arg-type]
+                view = self._open_view(self._catalog_version(), fresh=False)
+            self._view = view
+            return view
+
+    def _open_view(self, version: float, fresh: bool) -> IndexView:
+        data_dir = self.settings.data_dir
+        if self.federated:
+            client = make_client(self.settings, fresh=fresh)
+            names = self._collections()
+            stores = [VectorStore(self.settings.model_copy(update={"collection": n}), client) for n in names]
+            catalogs = [Catalog.load(data_dir / n) for n in names]
+            keyword: KeywordIndex | KeywordGroup = KeywordGroup(
+                [self._keyword_index(n, s, c) for n, s, c in zip(names, stores, catalogs, strict=True)]
+            )
+            store: VectorStore | StoreGroup = StoreGroup(stores)
+            catalog: Catalog | CatalogGroup = CatalogGroup(catalogs)
+        else:
+            single_store = VectorStore(self.settings, fresh=fresh)
+            single_catalog = Catalog.load(data_dir / self.settings.collection)
+            keyword = self._keyword_index(self.settings.collection, single_store, single_catalog)
+            store, catalog = single_store, single_catalog
+        sources = {s.id: s for s in catalog.sources()}
+        retriever = Retriever(
+            store, keyword, sources, self.embedder, self.settings.candidates, self.settings.source_floor
         )
-
-    @property
-    def store(self) -> VectorStore | StoreGroup:
-        if self._store is None:
-            self._store = self._open_store()
-        return self._store
-
-    @property
-    def catalog_folder(self) -> Path:
-        return self.settings.data_dir / self.settings.collection
-
-    @property
-    def catalog(self) -> Catalog | CatalogGroup:
-        folders = [self.settings.data_dir / name for name in self._collections()]
-        mtime = max(
-            ((f / "catalog.json").stat().st_mtime for f in folders if (f / "catalog.json").exists()), default=0.0
-        )
-        if self._catalog is None or mtime != self._catalog_mtime:
-            # Another process (or our own ingest) changed the index: reload what depends on it.
-            if self._catalog is not None and self._store is not None and not self.settings.chroma_url:
-                # Another process wrote it: an embedded Chroma client keeps serving the vectors it loaded.
-                self._store = self._open_store(fresh=True)
-            if self.federated:
-                self._store = None  # the set of collections may have changed too
-                self._catalog = CatalogGroup([Catalog.load(f) for f in folders])
-            else:
-                self._catalog = Catalog.load(self.catalog_folder)
-            self._catalog_mtime = mtime
-            self._retriever = None
-            self._texts = {}
-        return self._catalog
+        return IndexView(catalog, store, retriever, version)
 
     def _keyword_index(self, collection: str, store: VectorStore, catalog: Catalog) -> KeywordIndex:
         keyword = KeywordIndex.load(self.settings.data_dir / collection / "bm25")
@@ -124,41 +150,13 @@ class Assistant:
             keyword = keyword_index_for(store, {r.id for r in catalog.indexed()})
         return keyword
 
-    def _ingestor(self) -> Ingestor:
-        store, catalog = self.store, self.catalog
-        assert isinstance(store, VectorStore) and isinstance(catalog, Catalog)  # ingest() refuses "all"
-        return Ingestor(self.settings, store, catalog, self.embedder)
+    @property
+    def store(self) -> VectorStore | StoreGroup:
+        return self.view().store
 
-    def _ready(self) -> Retriever:
-        catalog = self.catalog
-        if not catalog.records and self.auto_ingest and not self.federated:
-            log.info("index is empty: ingesting the bundled recaps from %s", self.settings.corpus_dir)
-            self.ingest([self.settings.corpus_dir], progress=False)
-            catalog = self.catalog
-        if self._retriever is None:
-            store = self.store
-            keyword: KeywordIndex | KeywordGroup
-            if isinstance(store, StoreGroup) and isinstance(catalog, CatalogGroup):
-                keyword = KeywordGroup(
-                    [
-                        self._keyword_index(name, s, c)
-                        for name, s, c in zip(self._collections(), store.stores, catalog.catalogs, strict=True)
-                    ]
-                )
-            else:
-                assert isinstance(store, VectorStore) and isinstance(catalog, Catalog)
-                keyword = self._keyword_index(self.settings.collection, store, catalog)
-            sources = {s.id: s for s in catalog.sources()}
-            self._retriever = Retriever(
-                self.store, keyword, sources, self.embedder, self.settings.candidates, self.settings.source_floor
-            )
-        return self._retriever
-
-    def _document_texts(self, source_ids: Iterable[str]) -> dict[str, str]:
-        for source_id in source_ids:
-            if source_id not in self._texts:
-                self._texts[source_id] = self.catalog.text(source_id)
-        return self._texts
+    @property
+    def catalog(self) -> Catalog | CatalogGroup:
+        return self.view().catalog
 
     # -- public API -------------------------------------------------------------------------------
 
@@ -170,47 +168,36 @@ class Assistant:
                 "ingest into a named collection (e.g. --collection kubecon-eu-2024)"
             )
         targets = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
-        report = self._ingestor().ingest(targets, progress=progress)
-        self._catalog = None  # force a reload of catalog, keyword index and texts
-        self._retriever = None
+        with self._lock:
+            # Write through a store and catalog of our own: readers keep their view until the commit.
+            store = VectorStore(self.settings)
+            catalog = Catalog.load(self.settings.data_dir / self.settings.collection)
+            report = Ingestor(self.settings, store, catalog, self.embedder).ingest(targets, progress=progress)
         return report
 
     def sources(self) -> list[Source]:
-        self._ready()
-        return self.catalog.sources()
+        return self.view().catalog.sources()
 
     def document_text(self, source_id: str) -> str:
         """The full text of an indexed document (what citation offsets point into)."""
-        return self._document_texts([source_id])[source_id]
+        return self.view().texts([source_id])[source_id]
 
     def section_of(self, citation: Citation) -> tuple[str, list[tuple[int, int]]]:
         """The heading and paragraph spans (offsets into `document_text`) of the section holding
         `citation`'s quote: what a reader opens to see the quote in its context.
 
-        Falls back to the quote's own span when the quote lies outside every paragraph.
+        The section is the one its chunk was indexed under, so the card matches what was retrieved.
+        Falls back to the quote's own span when the chunk is gone (re-ingested since).
         """
-        source = citation.source
-        text = self.document_text(source.id)
-        # Rebuilt from the stored text rather than kept in the catalog: only opened cards need it.
-        front = FRONT_MATTER.match(text)
-        doc = Document(
-            path=Path(source.path),
-            text=text,
-            meta=DocumentMeta(title=source.title, author=source.author),
-            content_hash="",
-            body_start=front.end() if front else 0,
-            markdown=Path(source.path).suffix.lower() in {".md", ".markdown"} or front is not None,
-        )
-        parts = structure(doc)
-        start = citation.start if citation.start >= 0 else text.find(citation.quote)
-        holding = next((b for b in parts.blocks if b.start <= start < b.end), None)
-        if start < 0 or holding is None:
-            return citation.section, [(max(start, 0), max(start, 0) + len(citation.quote))]
-        title = next((s.title for s in parts.sections if s.index == holding.section), citation.section)
-        return title or citation.section, [(b.start, b.end) for b in parts.blocks if b.section == holding.section]
+        store = self.view().store
+        chunk = next(iter(store.get_chunks([citation.chunk_id])), None)
+        if chunk is None:
+            start = max(citation.start, 0)
+            return citation.section, [(start, start + len(citation.quote))]
+        return chunk.section_title or citation.section, store.section_spans(chunk.source_id, chunk.section)
 
     def retrieve(self, query: str, k: int | None = None) -> Retrieval:
-        return self._ready().retrieve(query, k or self.settings.top_k)
+        return self.view().retriever.retrieve(query, k or self.settings.top_k)
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         retrieval = self.retrieve(query, k)
@@ -242,17 +229,17 @@ class Assistant:
         """The answer without a model: quotes of the best sentences, or an abstention."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        self._ready()
+        view = self.view()
         timings["open"] = (time.perf_counter() - started) * 1000
 
         mark = time.perf_counter()
         standalone = condense(question, normalise_history(history))
-        retrieval = self.retrieve(standalone)
+        retrieval = view.retriever.retrieve(standalone, self.settings.top_k)
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
 
         mark = time.perf_counter()
-        texts = self._document_texts(p.source.id for p in retrieval.passages)
-        answer = extractive_answer(retrieval, self.store, texts, self.settings)
+        texts = view.texts(p.source.id for p in retrieval.passages)
+        answer = extractive_answer(retrieval, view.store, texts, self.settings)
         timings["answer"] = (time.perf_counter() - mark) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         answer.timings = timings
@@ -276,6 +263,7 @@ class Assistant:
                 return
             except LLMUnavailableError as exc:
                 log.warning("%s", exc)
+                forget_checks()  # it failed while answering: look again next time rather than trust the check
                 backend = Backend(EXTRACTIVE, notice=str(exc))
         answer = self._ask_extractive(question, history)
         answer.notice = backend.notice

@@ -32,6 +32,9 @@ class Question:
 
 
 def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
+    """Read a question set; `ValueError` naming the line if one is malformed or the set is empty."""
+    if not path.is_file():
+        raise ValueError(f"no question set at {path}; pass one with --questions FILE")
     questions = []
     for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -49,6 +52,8 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
             )
         except (json.JSONDecodeError, KeyError) as exc:
             raise ValueError(f"{path}:{line_no}: not a question row ({exc})") from exc
+    if not questions:
+        raise ValueError(f"{path} holds no questions")
     return questions
 
 

@@ -40,7 +40,7 @@ from index.settings import Settings
 from prompts import load_prompt
 
 if TYPE_CHECKING:
-    from assistant.core import Assistant
+    from assistant.core import Assistant, IndexView
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,7 @@ class GenerativeAnswerer:
         self.backend = backend
         self.settings = assistant.settings
         self.llm = chat_model(backend, self.settings)
+        self.view: IndexView = assistant.view()  # one version of the index for the whole question
 
     # -- the chain ------------------------------------------------------------------------------
 
@@ -97,7 +98,9 @@ class GenerativeAnswerer:
         """{question, history} → + standalone, retrieval, shape, passages."""
         return (
             RunnablePassthrough.assign(standalone=RunnableLambda(self._condense))
-            | RunnablePassthrough.assign(retrieval=RunnableLambda(lambda x: self.assistant.retrieve(x["standalone"])))
+            | RunnablePassthrough.assign(
+                retrieval=RunnableLambda(lambda x: self.view.retriever.retrieve(x["standalone"], self.settings.top_k))
+            )
             | RunnablePassthrough.assign(shape=RunnableLambda(lambda x: route(x["standalone"])))
             | RunnablePassthrough.assign(passages=RunnableLambda(self._number))
         )
@@ -130,9 +133,9 @@ class GenerativeAnswerer:
 
     def _number(self, inputs: dict[str, Any]) -> list[NumberedPassage]:
         retrieval: Retrieval = inputs["retrieval"]
-        texts = self.assistant._document_texts(p.source.id for p in retrieval.passages)
+        texts = self.view.texts(p.source.id for p in retrieval.passages)
         budget = context_budget(self.settings, inputs["shape"], inputs["standalone"])
-        return number_passages(retrieval, self.assistant.store, texts, self.assistant.embedder, budget)
+        return number_passages(retrieval, self.view.store, texts, self.assistant.embedder, budget)
 
     # -- one question ---------------------------------------------------------------------------
 
@@ -140,7 +143,6 @@ class GenerativeAnswerer:
         """Verified text as it is produced, then the final `Answer` (which is what counts)."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        self.assistant._ready()
         timings["open"] = _ms(started)
         mark = time.perf_counter()
         try:
@@ -152,8 +154,8 @@ class GenerativeAnswerer:
         standalone: str = prepared["standalone"]
         retrieval: Retrieval = prepared["retrieval"]
         passages: list[NumberedPassage] = prepared["passages"]
-        texts = self.assistant._document_texts(p.source.id for p in retrieval.passages)
-        fallback = extractive_answer(retrieval, self.assistant.store, texts, self.settings)
+        texts = self.view.texts(p.source.id for p in retrieval.passages)
+        fallback = extractive_answer(retrieval, self.view.store, texts, self.settings)
 
         def finish(answer: Answer) -> Answer:
             timings["total"] = _ms(started)
@@ -168,11 +170,16 @@ class GenerativeAnswerer:
             yield finish(fallback)
             return
 
-        verifier = Verifier(passages, self.assistant.embedder, standalone)
+        verifier = Verifier(passages, self.assistant.embedder, standalone, self.settings.conference)
         segmenter = Segmenter()
         shown: list[str] = []
         mark = time.perf_counter()
-        inputs = {"shape": prepared["shape"], "question": standalone, "documents": render(passages)}
+        inputs = {
+            "shape": prepared["shape"],
+            "question": standalone,
+            "documents": render(passages),
+            "conference": self.settings.conference,
+        }
         try:
             for segment in self._generate(inputs, timings, mark, segmenter):
                 kept = verifier.verify(segment.sentence)

@@ -80,14 +80,18 @@ def diversify(ranked: list[Passage], k: int, source_floor: float, heads: list[st
     return sorted(chosen, key=lambda p: p.fused, reverse=True)
 
 
-def _names(source: Source) -> list[str]:
-    """How a question may name a source: its author, the author's surname, its publisher, its title."""
-    names = [source.author, source.publisher, source.title]
+def _names(source: Source) -> list[tuple[str, bool]]:
+    """How a question may name a source, and whether case must match.
+
+    People's names match in any case ("daniel bryant"); a publisher or title only as written, so
+    "medium-sized clusters" does not narrow the search to the recap published on Medium.
+    """
+    names = [(source.author, False), (source.publisher, True), (source.title, True)]
     if source.author and len(surname := source.author.split()[-1]) >= 4:
-        names.append(surname)
+        names.append((surname, False))
     if source.publisher.lower().endswith(" blog"):
-        names.append(source.publisher[: -len(" blog")])
-    return [n for n in names if len(n) >= 4]
+        names.append((source.publisher[: -len(" blog")], True))
+    return [(n, exact) for n, exact in names if len(n) >= 4]
 
 
 def scope_to_named_sources(query: str, sources: dict[str, Source]) -> tuple[str, dict[str, Source]]:
@@ -98,8 +102,8 @@ def scope_to_named_sources(query: str, sources: dict[str, Source]) -> tuple[str,
     """
     scoped: dict[str, Source] = {}
     for source_id, source in sources.items():
-        for name in sorted(_names(source), key=len, reverse=True):
-            pattern = re.compile(rf"\b{re.escape(name)}(?:'s|’s)?\b", re.IGNORECASE)
+        for name, exact in sorted(_names(source), key=lambda item: len(item[0]), reverse=True):
+            pattern = re.compile(rf"\b{re.escape(name)}(?:'s|’s)?\b", 0 if exact else re.IGNORECASE)
             if pattern.search(query):
                 scoped[source_id] = source
                 query = pattern.sub(" ", query)

@@ -32,9 +32,7 @@ _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"https?://\S+|[\w][\w.+#-]*[\w+#]|\w", re.UNICODE)
 _TRAILING_PUNCT = re.compile(r"([.!?…:;]+[\"'”’)]*)\s*$")
 # Names every recap of this conference may use without the passage spelling them out.
-ALWAYS_KNOWN = frozenset(
-    {"kubecon", "cloudnativecon", "cncf", "kubernetes", "k8s", "paris", "europe", "eu", "2024", "cloud", "native"}
-)
+ALWAYS_KNOWN = frozenset({"kubecon", "cloudnativecon", "cncf", "kubernetes", "k8s", "cloud", "native"})
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 # "The recaps don't cover X": the sentence partial coverage asks for, uncited by nature.
@@ -113,7 +111,9 @@ class Verifier:
     best supports the first sentence citing it (a verbatim slice of the document).
     """
 
-    def __init__(self, passages: list[NumberedPassage], embedder: Embedder, question: str) -> None:
+    def __init__(
+        self, passages: list[NumberedPassage], embedder: Embedder, question: str, conference: str = ""
+    ) -> None:
         self.passages = {p.n: p for p in passages}
         self.embedder = embedder
         self.check = CitationCheck()
@@ -123,8 +123,9 @@ class Verifier:
         self._haystacks = {
             p.n: f"{p.text} {p.passage.source.byline()} {p.passage.source.title}".lower() for p in passages
         }
-        self._everything = " ".join([*self._haystacks.values(), meta.lower(), question.lower()])
-        self._question = question.lower()
+        # Names from the question and the conference's own name ("Paris") need no passage.
+        self._question = f"{question} {conference}".lower()
+        self._everything = " ".join([*self._haystacks.values(), meta.lower(), self._question])
 
     def support(self, claim: str, vector: np.ndarray, n: int, also_cited: Sequence[int] = ()) -> Support:
         """How well passage `n` backs `claim`; names may come from passages cited beside it."""

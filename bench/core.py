@@ -47,7 +47,7 @@ def main() -> None:
         cold_ingest = timed_run(["ingest"], data_dir)
         cold_asks = [timed_run(["ask", "What did people say about Wasm?"], data_dir) for _ in range(3)]
 
-        assistant = Assistant(Settings(data_dir=data_dir), auto_ingest=False)
+        assistant = Assistant(Settings(data_dir=data_dir, llm="extractive"), auto_ingest=False)
         questions = load_questions()
         assistant.ask(questions[0].question)  # warm-up: model and index loaded
         latencies = []

@@ -140,12 +140,17 @@ def manifest_meta(path: Path) -> DocumentMeta:
     return _manifest_entries(path.parent, manifest.stat().st_mtime_ns).get(path.name, DocumentMeta())
 
 
-def load_document(path: Path, max_bytes: int = 20_000_000) -> Document:
-    """Read and decode one file; raise `BadDocumentError` with the reason if it cannot be used."""
-    path = path.resolve()
+def check_supported(path: Path) -> None:
+    """Raise `BadDocumentError` naming the supported types unless `path` has one of them."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise BadDocumentError(f"{path}: unsupported file type '{path.suffix}' (supported: {supported})")
+
+
+def load_document(path: Path, max_bytes: int = 20_000_000) -> Document:
+    """Read and decode one file; raise `BadDocumentError` with the reason if it cannot be used."""
+    path = path.resolve()
+    check_supported(path)
     data = read_bytes(path, max_bytes)
     fallback = DocumentMeta(title=path.stem.replace("_", " ").replace("-", " "))
     if path.suffix.lower() in LOADER_SUFFIXES:

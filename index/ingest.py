@@ -20,7 +20,7 @@ from index.catalog import Catalog, SourceRecord
 from index.chunking import Chunk, chunk_document, plain
 from index.clean import Structure, structure
 from index.dedup import signature, similarity
-from index.documents import MANIFEST_NAME, SUPPORTED_SUFFIXES, Document, file_hash, load_document, read_bytes
+from index.documents import MANIFEST_NAME, Document, check_supported, file_hash, load_document, read_bytes
 from index.embeddings import Embedder
 from index.errors import BadDocumentError
 from index.keyword import KeywordIndex
@@ -31,7 +31,7 @@ from index.store import VectorStore
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = 1  # bump when cleaning or chunking changes: every document is then re-indexed
+PIPELINE_VERSION = 2  # bump when cleaning or chunking changes: every document is then re-indexed
 
 
 @dataclass(frozen=True)
@@ -170,11 +170,7 @@ class Ingestor:
         for path in tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 20):
             key = str(path)
             try:
-                if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    raise BadDocumentError(
-                        f"{path}: unsupported file type '{path.suffix}' "
-                        f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})"
-                    )
+                check_supported(path)
                 digest = file_hash(read_bytes(path, self.settings.max_file_bytes))
                 if key in records and records[key].content_hash == digest and not rebuild_all:
                     report.unchanged.append(key)

@@ -9,22 +9,28 @@ import re
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[A-Z0-9“\"‘(\[])")
 _ABBREVIATIONS = {"i.e.", "e.g.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "st.", "no.", "approx.", "u.s.", "inc."}
 _LEADER = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])?\s*")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])\s")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Offsets (absolute, into `text`) of the sentences in text[start:end].
 
-    Lines are split first (list items are one per line), then sentences within each line; list
-    markers and surrounding whitespace are left outside the spans.
+    List items (lines starting with a bullet or a number) are split apart first; other line breaks
+    are hard wrapping inside a sentence. Then sentences are split within each item; list markers
+    and surrounding whitespace are left outside the spans.
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
+    item_start = start
     line_start = start
     while line_start < end:
         line_end = text.find("\n", line_start, end)
         line_end = end if line_end == -1 else line_end
-        spans.extend(_split_line(text, line_start, line_end))
-        line_start = line_end + 1
+        next_start = line_end + 1
+        if next_start >= end or _LIST_ITEM.match(text, next_start, end):
+            spans.extend(_split_line(text, item_start, line_end))
+            item_start = next_start
+        line_start = next_start
     return spans
 
 

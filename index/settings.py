@@ -30,12 +30,19 @@ class Settings(BaseSettings):
         None, description="Use a Chroma server (http://host:port) instead of the embedded store."
     )
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="Recaps ingested on first use.")
+    conference: str = Field(
+        "KubeCon + CloudNativeCon Europe 2024 (Paris, 19-22 March 2024)",
+        description="What the recaps are about: named in the prompt and the UI.",
+    )
 
     # Chunking: tiktoken counts; the chunk plus its heading must fit the embedder's 256 word pieces.
     chunk_tokens: int = Field(160, ge=32, le=230)
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are refused.")
     duplicate_threshold: float = Field(
-        0.8, gt=0, le=1, description="Shingle containment above which two documents are one."
+        0.8,
+        gt=0,
+        le=1,
+        description="Estimated Jaccard similarity of word shingles above which two documents are one post.",
     )
 
     # Retrieval.
@@ -63,6 +70,9 @@ class Settings(BaseSettings):
         120.0, gt=0, description="Seconds to wait for the first token (or any next one): a cold load takes 30-60 s."
     )
     ollama_timeout: float = Field(300.0, gt=0, description="Upper bound in seconds on one whole generation.")
+    ollama_check_ttl: float = Field(
+        15.0, ge=0, description="Seconds a check that Ollama answers (or doesn't) is trusted before asking again."
+    )
     keep_alive: str = Field("10m", description="How long Ollama keeps the model loaded after a request.")
     num_ctx: int = Field(4096, ge=1024, description="The model's context window requested from Ollama (tokens).")
     num_predict: int = Field(600, ge=64, description="Most tokens the model may generate for one answer.")

@@ -201,13 +201,19 @@ class VectorStore:
         matrix = np.asarray(res["embeddings"], dtype=np.float32)
         return {cid: float(matrix[i] @ vector) for i, cid in enumerate(res["ids"])}
 
+    def section_spans(self, source_id: str, section: int) -> list[tuple[int, int]]:
+        """Every span of one section of one document, in document order."""
+        res = self.chunks.get(where={"$and": [{"source_id": source_id}, {"section": section}]}, include=["metadatas"])
+        return sorted(tuple(span) for meta in res["metadatas"] or [] if meta for span in json.loads(str(meta["spans"])))
+
     def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
         if not ids:
             return []
         res = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
         by_id = {
-            cid: StoredChunk.from_chroma(cid, doc or "", meta or {})
+            cid: StoredChunk.from_chroma(cid, doc or "", meta)
             for cid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+            if meta
         }
         return [by_id[i] for i in ids if i in by_id]
 
@@ -219,8 +225,9 @@ class VectorStore:
             if not res["ids"]:
                 return out
             out.extend(
-                StoredChunk.from_chroma(cid, doc or "", meta or {})
+                StoredChunk.from_chroma(cid, doc or "", meta)
                 for cid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+                if meta
             )
             offset += len(res["ids"])
 

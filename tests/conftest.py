@@ -16,6 +16,9 @@ from index.settings import BUNDLED_CORPUS, Settings
 # `auto` (the default) would use an Ollama that happens to run on the test machine: tests choose a
 # model explicitly, against the scripted server in tests/ollama_server.py or a marked real one.
 os.environ.setdefault("RECAP_LLM", "extractive")
+# Scripted servers change what they serve from test to test: check Ollama on every question.
+# (tests/test_answer_parts.py covers the cache itself.)
+os.environ.setdefault("RECAP_OLLAMA_CHECK_TTL", "0")
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"

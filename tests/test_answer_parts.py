@@ -81,3 +81,25 @@ def test_segmenter_keeps_markers_after_the_full_stop_and_waits_for_them() -> Non
     shown = segmenter.emit("A [1].", " ")
     segmenter.skip("\n\n")  # a dropped sentence ended a paragraph: the break survives it
     assert shown + segmenter.emit("B [2].", "") == "A [1].\n\nB [2]."
+
+
+def test_ollama_check_is_cached_for_its_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant import backends
+
+    calls: list[str] = []
+
+    def fake_check(host: str, model: str, timeout: float) -> None:
+        calls.append(host)
+        raise backends.LLMUnavailableError("Ollama is not running")
+
+    monkeypatch.setattr(backends, "check_ollama", fake_check)
+    backends.forget_checks()
+    cached = Settings(llm="auto", ollama_host="http://127.0.0.1:9", ollama_check_ttl=60)
+    assert [backends.choose_backend(cached).kind for _ in range(3)] == [backends.EXTRACTIVE] * 3
+    assert len(calls) == 1  # one probe for three questions
+    assert backends.choose_backend(cached).notice == "Ollama is not running"
+    backends.forget_checks()
+    backends.choose_backend(cached)
+    assert len(calls) == 2
+    backends.choose_backend(cached.model_copy(update={"ollama_check_ttl": 0}))
+    assert len(calls) == 3

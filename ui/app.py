@@ -6,6 +6,8 @@ The UI only calls the public `Assistant` API; everything shown from a document g
 
 from __future__ import annotations
 
+import hashlib
+import html
 import logging
 import re
 import shutil
@@ -45,11 +47,12 @@ class ReadWriteLock:
         self._cond = threading.Condition()
         self._readers = 0
         self._writing = False
+        self._writers_waiting = 0  # new readers wait behind a waiting writer, so uploads can't starve
 
     @contextmanager
     def reading(self) -> Iterator[None]:
         with self._cond:
-            self._cond.wait_for(lambda: not self._writing)
+            self._cond.wait_for(lambda: not self._writing and self._writers_waiting == 0)
             self._readers += 1
         try:
             yield
@@ -61,7 +64,9 @@ class ReadWriteLock:
     @contextmanager
     def writing(self) -> Iterator[None]:
         with self._cond:
+            self._writers_waiting += 1
             self._cond.wait_for(lambda: not self._writing and self._readers == 0)
+            self._writers_waiting -= 1
             self._writing = True
         try:
             yield
@@ -122,6 +127,11 @@ class RecapUI:
             chat[-1]["content"] = render.escape_markdown(f"Sorry, that did not work: {exc}")
             yield chat, "", turns, "", ""
             return
+        except Exception:  # never leave a half-written bubble: say so, and keep the details in the log
+            log.exception("question failed: %r", question)
+            chat[-1]["content"] = "Sorry, something went wrong while answering; the details are in the server log."
+            yield chat, "", turns, "", ""
+            return
         chat[-1]["content"] = render.answer_markdown(answer.text, {c.n for c in answer.citations})
         turns = [*turns, ("user", question), ("assistant", answer.text)]
         yield chat, "", turns, render.status_html(answer), cards
@@ -162,6 +172,10 @@ class RecapUI:
                 errors.append((name, f"larger than {self.settings.ui_max_upload_mb:g} MB"))
                 continue
             target = self.uploads / name
+            if target.exists() and target.read_bytes() != path.read_bytes():
+                # Another recap with the same name: keep both rather than replace the first one.
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+                target = self.uploads / f"{target.stem}-{digest}{target.suffix}"
             shutil.copyfile(path, target)
             try:
                 with self.lock.writing():
@@ -179,8 +193,7 @@ class RecapUI:
 
     def topic_question(self, evt: gr.EventData) -> tuple[str, Any]:
         """A heatmap cell was clicked: put its question in the chat box and show the chat."""
-        data = getattr(evt, "_data", None) or {}
-        topic, source = str(data.get("topic", "")), str(data.get("source", ""))
+        topic, source = str(getattr(evt, "topic", "") or ""), str(getattr(evt, "source", "") or "")
         if not topic or not source:
             return gr.skip(), gr.skip()
         return question_for(source, topic), gr.Tabs(selected="ask")
@@ -205,11 +218,12 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
     ui = RecapUI(assistant, settings)
     queue_limit = {"concurrency_limit": settings.ui_concurrency, "concurrency_id": "answers"}
     suffixes = sorted(SUPPORTED_SUFFIXES)
-    with gr.Blocks(title="recap · KubeCon EU 2024", analytics_enabled=False) as demo:
+    conference = html.escape(settings.conference)
+    with gr.Blocks(title=f"recap · {settings.conference}", analytics_enabled=False) as demo:
         turns = gr.State([])
         gr.HTML(
-            "<div id='recap-header'><h1>KubeCon + CloudNativeCon Europe 2024, recapped</h1>"
-            "<p>Ask what people who were in Paris wrote about it. Every claim is quoted from a published recap, "
+            f"<div id='recap-header'><h1>{conference}, recapped</h1>"
+            "<p>Ask what people who were there wrote about it. Every claim is quoted from a published recap, "
             "with a card you can open to read it in context.</p>"
             "<span class='recap-pill'>offline</span><span class='recap-pill'>every claim cited</span>"
             "<span class='recap-pill'>says so when the recaps don't cover it</span></div>",
@@ -225,7 +239,7 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
                     latex_delimiters=[],
                     feedback_options=None,
                     buttons=["copy"],
-                    placeholder="<h3>Ask about KubeCon EU 2024</h3><p>Answers quote the recaps; sources below.</p>",
+                    placeholder=f"<h3>Ask about {conference}</h3><p>Answers quote the recaps; sources below.</p>",
                 )
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(
