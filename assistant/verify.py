@@ -108,7 +108,8 @@ class Verifier:
 
     Citation numbers in the checked text are renumbered 1..m in order of first use, so they never
     leak the passage numbering the model saw, and each `Citation.quote` is the passage sentence that
-    best supports the first sentence citing it (a verbatim slice of the document).
+    best supports the claim carrying its marker (a verbatim slice of the document); two claims backed
+    by different sentences of one passage get two citations.
     """
 
     def __init__(
@@ -118,7 +119,7 @@ class Verifier:
         self.embedder = embedder
         self.check = CitationCheck()
         self.citations: list[Citation] = []
-        self._renumbered: dict[int, int] = {}
+        self._renumbered: dict[tuple[int, int], int] = {}
         meta = " ".join(f"{p.passage.source.byline()} {p.passage.source.title}" for p in passages)
         self._haystacks = {
             p.n: f"{p.text} {p.passage.source.byline()} {p.passage.source.title}".lower() for p in passages
@@ -168,7 +169,7 @@ class Verifier:
         for n in given:
             support = self.support(claim, vector, n, given)
             log.debug("claim %r vs [%d]: %s", claim, n, support)
-            if support.supported:
+            if support.supported and support.best_sentence >= 0:  # a quote must be a sentence of the passage
                 kept.append(self._cite(n, support))
             else:
                 self.check.removed += 1
@@ -206,16 +207,16 @@ class Verifier:
         return False
 
     def _cite(self, n: int, support: Support) -> int:
-        if n in self._renumbered:
-            return self._renumbered[n]
+        # One citation per supporting sentence, not per passage: a later claim backed by another
+        # sentence of passage n gets its own number and its own quote.
+        key = (n, support.best_sentence)
+        if key in self._renumbered:
+            return self._renumbered[key]
         passage = self.passages[n]
         number = len(self.citations) + 1
-        self._renumbered[n] = number
-        if support.best_sentence >= 0:
-            sentence = passage.sentences[support.best_sentence]
-            quote, start, end = passage.quote(sentence), sentence.start, sentence.end
-        else:
-            quote, start, end = passage.text, -1, -1
+        self._renumbered[key] = number
+        sentence = passage.sentences[support.best_sentence]
+        quote, start, end = passage.quote(sentence), sentence.start, sentence.end
         self.citations.append(
             Citation(
                 n=number,

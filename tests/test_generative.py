@@ -110,7 +110,9 @@ def test_good_answer_cites_the_right_recaps(serve, corpus_index: Path, embedder:
     assert streamed == answer.text  # what was streamed is what was verified
     assert answer.verification.checked == 3 and answer.verification.kept == 3 and answer.verification.removed == 0
     by_n = {c.n: c for c in answer.citations}
-    assert [c.n for c in answer.citations] == [1, 2]  # renumbered in order of use
+    # Renumbered in order of use; one citation per supporting sentence, so at most one per marker.
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert 2 <= len(answer.citations) <= answer.verification.kept
     for line in answer.text.split("\n\n"):
         author = "Daniel Bryant" if "Bryant" in line else "Rafael Franzke"
         for n in map(int, re.findall(r"\[(\d+)\]", line)):
@@ -148,7 +150,7 @@ def test_out_of_range_marker_and_invented_product_are_removed(serve, corpus_inde
     assert answer.verification.kept == 3 and answer.verification.removed == 2
     notes = " ".join(answer.verification.notes)
     assert "removed [9]" in notes and "kubeflux" in notes
-    assert len(answer.citations) == 2
+    assert 2 <= len(answer.citations) <= answer.verification.kept
 
 
 def test_injected_instruction_is_fenced_and_output_still_verified(
@@ -298,7 +300,8 @@ def test_cli_ask_json_with_scripted_ollama(serve, fresh_data_dir: Path) -> None:
     assert payload["verification"]["removed"] == 0 and payload["verification"]["kept"] == 3
     authors = {c["n"]: c["author"] for c in payload["citations"]}
     assert set(authors.values()) == {"Daniel Bryant", "Rafael Franzke"}
-    assert f"Lua [{next(n for n, a in authors.items() if a == 'Daniel Bryant')}]" in payload["answer"]
+    lua = next(c for c in payload["citations"] if "Lua" in c["quote"])  # the sentence backing the Lua claim
+    assert lua["author"] == "Daniel Bryant" and f"Lua [{lua['n']}]" in payload["answer"]
     gardener = next(c for c in payload["citations"] if c["author"] == "Rafael Franzke")
     assert gardener["url"] == "https://gardener.cloud/blog/2024/04/05/01/"
 
