@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,6 +63,17 @@ def corpus_copy(tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "corpus"
     shutil.copytree(BUNDLED_CORPUS, target)
     yield target
+
+
+@pytest.fixture(scope="module")
+def ui(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, embedder: Embedder
+) -> Iterator[tuple[Any, Settings]]:
+    """The web UI on a free loopback port over a private copy of the session index, per test module."""
+    from servers import copy_index, running_ui
+
+    with running_ui(copy_index(tmp_path_factory, corpus_index, request.module.__name__), embedder) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

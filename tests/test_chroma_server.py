@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from recap_docs import ARTICLE_TITLE, PDF_TITLE, write_formats
+from servers import free_port
 
 from assistant import Assistant
 from index.embeddings import Embedder
@@ -33,17 +33,11 @@ def _chroma_binary() -> str:
     return str(found) if found.exists() else (shutil.which("chroma") or "chroma")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A `chroma run` server on a free loopback port, stopped after the module."""
     folder = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = free_port()
     log = (folder / "server.log").open("wb")
     proc = subprocess.Popen(
         [_chroma_binary(), "run", "--path", str(folder / "db"), "--host", "127.0.0.1", "--port", str(port)],

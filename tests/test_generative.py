@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from ollama_server import Reply, ScriptedOllama
+from servers import free_port
 
 from assistant import Answer, Assistant
 from assistant.cli import cli
@@ -95,12 +95,6 @@ def run(assistant: Assistant, question: str, history: list[tuple[str, str]] | No
             deltas.append(item)
     assert answer is not None
     return "".join(deltas), answer
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_good_answer_cites_the_right_recaps(serve, corpus_index: Path, embedder: Embedder) -> None:

@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_ui_security import copy_index, running_ui
 
-from index.embeddings import Embedder
 from index.settings import Settings
 from ui.app import Server
 
@@ -52,14 +50,6 @@ url: javascript:window.__pwned = 'url'
 Zanzibarium telemetry was the surprise of the week <script>window.__pwned = 'body'</script> and the
 booth crowd loved it <img src=x onerror="window.__pwned = 'img'"> because Zanzibarium telemetry exports traces.
 """
-
-
-@pytest.fixture(scope="module")
-def ui(
-    tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, embedder: Embedder
-) -> Iterator[tuple[Server, Settings]]:
-    with running_ui(copy_index(tmp_path_factory, corpus_index, "ui-browser"), embedder) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

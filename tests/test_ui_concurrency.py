@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from gradio_client import Client
-from test_ui_security import copy_index, running_ui
 
-from index.embeddings import Embedder
 from index.settings import Settings
 from ui.app import Server
 
@@ -21,14 +17,6 @@ QUESTIONS = [
     "What was said about AI and large language models?",
     "What did the recaps say about platform engineering?",
 ]
-
-
-@pytest.fixture(scope="module")
-def ui(
-    tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, embedder: Embedder
-) -> Iterator[tuple[Server, Settings]]:
-    with running_ui(copy_index(tmp_path_factory, corpus_index, "ui-concurrency"), embedder) as running:
-        yield running
 
 
 @pytest.mark.slow

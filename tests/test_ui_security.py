@@ -2,57 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from gradio.utils import get_cache_folder
+from servers import copy_index, running_ui
 
 from assistant import Assistant, Citation, Source
 from assistant.types import Answer
 from index.embeddings import Embedder
 from index.settings import Settings
 from ui import render
-from ui.app import RecapUI, Server, launch
+from ui.app import RecapUI, Server
 
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def running_ui(data_dir: Path, embedder: Embedder, **settings: Any) -> Iterator[tuple[Server, Settings]]:
-    """The app on a free loopback port over `data_dir` (a private copy of the session index)."""
-    config = Settings(data_dir=data_dir, llm="extractive", **settings)
-    assistant = Assistant(config, embedder=embedder, auto_ingest=False)
-    server = launch(assistant, config, port=free_port(), block=False)
-    try:
-        yield server, config
-    finally:
-        server.close()
-
-
-def copy_index(tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, name: str) -> Path:
-    target = tmp_path_factory.mktemp(name) / "data"
-    shutil.copytree(corpus_index, target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def ui(
-    tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, embedder: Embedder
-) -> Iterator[tuple[Server, Settings]]:
-    with running_ui(copy_index(tmp_path_factory, corpus_index, "ui-security"), embedder) as running:
-        yield running
 
 
 def file_route(url: str, path: str) -> httpx.Response:
