@@ -13,7 +13,6 @@ from typing import Any
 from assistant.backends import EXTRACTIVE, OLLAMA, Backend, choose_backend, forget_checks
 from assistant.condense import Turn, condense
 from assistant.extractive import extractive_answer
-from assistant.generative import GenerativeAnswerer
 from assistant.retrieval import Retrieval, Retriever
 from assistant.types import Answer, Citation, Hit
 from index.catalog import Catalog, Source
@@ -258,6 +257,9 @@ class Assistant:
             raise ValueError("ask() needs a question")
         backend = choose_backend(self.settings)
         if backend.kind == OLLAMA:
+            # Imported here: LangChain costs half a second at start-up that extractive answers don't need.
+            from assistant.generative import GenerativeAnswerer
+
             try:
                 yield from GenerativeAnswerer(self, backend).stream(question, normalise_history(history))
                 return
