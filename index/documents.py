@@ -25,6 +25,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 # Kept in step with index.loaders (which imports this module, so it cannot be imported from here).
 LOADER_SUFFIXES = {".html", ".htm", ".xhtml", ".pdf"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | LOADER_SUFFIXES
+_FIRST_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -166,6 +167,10 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> Document:
         )
     text = decode(path, data)
     front, body_start = _front_matter(path, text)
+    markdown = path.suffix.lower() in {".md", ".markdown"} or body_start > 0
+    heading = _FIRST_H1.search(text, body_start) if markdown else None
+    if heading:  # a Markdown page names itself in its first "# " heading better than its file name does
+        fallback = DocumentMeta(title=heading.group(1).strip())
     meta = fallback.merged(front).merged(manifest_meta(path))
     return Document(
         path=path,
@@ -173,5 +178,5 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> Document:
         meta=meta,
         content_hash=file_hash(data),
         body_start=body_start,
-        markdown=path.suffix.lower() in {".md", ".markdown"} or body_start > 0,
+        markdown=markdown,
     )

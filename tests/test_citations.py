@@ -87,3 +87,39 @@ def test_question_naming_a_recap_is_answered_from_that_recap(assistant: Assistan
     assert not answer.abstained, answer.text
     assert {c.source.author for c in answer.citations} == {author}
     check_citations(answer)
+
+
+def test_publisher_names_narrow_only_as_written(assistant: Assistant) -> None:
+    # "medium" in "medium-sized" is not Daniel Bryant's publisher Medium: the search stays wide.
+    retrieval = assistant.retrieve("What did people say about medium-sized platform teams?")
+    assert len({p.source.id for p in retrieval.passages}) > 1
+    assert "medium" in retrieval.query
+
+
+def test_answers_stay_verbatim_while_the_same_assistant_ingests(fresh_assistant: Assistant, tmp_path: Path) -> None:
+    import threading
+
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "quokka.md").write_text(
+        "# Quokkas\n\nThe Quokka operator demo at KubeCon Paris drew a crowd of platform teams.\n"
+    )
+    fresh_assistant.ask("What did people say about Wasm?")  # open the index before the race starts
+    failures: list[BaseException] = []
+
+    def ask_repeatedly() -> None:
+        try:
+            for _ in range(5):
+                check_citations(fresh_assistant.ask("What did people say about Wasm?"))
+        except BaseException as exc:
+            failures.append(exc)
+
+    askers = [threading.Thread(target=ask_repeatedly) for _ in range(3)]
+    for t in askers:
+        t.start()
+    fresh_assistant.ingest([folder])
+    for t in askers:
+        t.join()
+    assert not failures, failures
+    quokka = fresh_assistant.ask("What did people say about the Quokka operator?").citations[0]
+    assert Path(quokka.source.path).name == "quokka.md"

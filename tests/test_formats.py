@@ -129,3 +129,15 @@ def test_answers_cite_the_right_document(ingested: tuple[Assistant, IngestReport
     assert answer.citations[0].source.title == title
     for citation in answer.citations:  # quotes are verbatim text of the document, whatever its format
         assert citation.quote in assistant.document_text(citation.source.id)
+
+
+def test_source_card_section_is_the_indexed_one(ingested: tuple[Assistant, IngestReport]) -> None:
+    # HTML is chunked as Markdown; the card must show the section its chunk was indexed under.
+    assistant, _ = ingested
+    answer = assistant.ask("Which scheduler demo showed fractional GPUs for notebooks?")
+    citation = answer.citations[0]
+    title, spans = assistant.section_of(citation)
+    text = assistant.document_text(citation.source.id)
+    assert title == citation.section
+    assert any(s <= citation.start and citation.end <= e for s, e in spans)
+    assert all(text[s:e].strip() for s, e in spans)

@@ -128,3 +128,16 @@ def test_document_text_is_escaped_everywhere() -> None:
     assert "<" not in chat and "[\\[1\\]](#recap-cite-1)" in chat
     # Markdown from a document stays literal too: no links or images it could smuggle in.
     assert render.escape_markdown("[x](javascript:alert(1)) ![i](http://x/i.png)").count("\\[") == 2
+
+
+def test_uploads_with_the_same_name_are_both_kept(fresh_assistant: Assistant, tmp_path: Path) -> None:
+    ui = RecapUI(fresh_assistant, Settings(data_dir=fresh_assistant.settings.data_dir))
+    first, second = tmp_path / "a" / "recap.md", tmp_path / "b" / "recap.md"
+    for path, topic in [(first, "Quasarflow tracing"), (second, "Nimbusmesh routing")]:
+        path.parent.mkdir()
+        path.write_text(f"# Notes\n\nAt KubeCon the hallway track was all about {topic} for platform teams.\n")
+        ui.add_recaps([str(path)])
+    titles = {Path(s.path).name for s in fresh_assistant.sources()}
+    assert "recap.md" in titles and any(t.startswith("recap-") and t.endswith(".md") for t in titles)
+    for topic in ["Quasarflow", "Nimbusmesh"]:  # neither upload replaced the other
+        assert fresh_assistant.ask(f"What did people say about {topic}?").citations
