@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     )
     corpus_dir: Path = Field(BUNDLED_CORPUS, description="Recaps ingested on first use.")
     conference: str = Field(
-        "KubeCon + CloudNativeCon Europe 2024 (Paris, 19-22 March 2024)",
+        "KubeCon + CloudNativeCon Europe 2024 in Paris",
         description="What the recaps are about: named in the prompt and the UI.",
     )
 
