@@ -94,19 +94,33 @@ def _names(source: Source) -> list[tuple[str, bool]]:
     return [(n, exact) for n, exact in names if len(n) >= 4]
 
 
-def scope_to_named_sources(query: str, sources: dict[str, Source]) -> tuple[str, dict[str, Source]]:
+NamePatterns = list[tuple[str, str, re.Pattern[str]]]  # (source id, name folded to lower case, pattern)
+
+
+def name_patterns(sources: dict[str, Source]) -> NamePatterns:
+    """Compiled once per index version: a question is matched against every source's names."""
+    patterns: NamePatterns = []
+    for source_id, source in sources.items():
+        for name, exact in sorted(_names(source), key=lambda item: len(item[0]), reverse=True):
+            flags = 0 if exact else re.IGNORECASE
+            patterns.append((source_id, name.lower(), re.compile(rf"\b{re.escape(name)}(?:'s|’s)?\b", flags)))
+    return patterns
+
+
+def scope_to_named_sources(
+    query: str, sources: dict[str, Source], patterns: NamePatterns | None = None
+) -> tuple[str, dict[str, Source]]:
     """("What did Daniel Bryant say about Wasm?") → ("What did say about Wasm?", {Bryant's recap}).
 
     Names live in the metadata, not the text, so they must not be searched for (nor reported as
     words no recap mentions); they narrow the search instead. No name: the query and all sources.
     """
     scoped: dict[str, Source] = {}
-    for source_id, source in sources.items():
-        for name, exact in sorted(_names(source), key=lambda item: len(item[0]), reverse=True):
-            pattern = re.compile(rf"\b{re.escape(name)}(?:'s|’s)?\b", 0 if exact else re.IGNORECASE)
-            if pattern.search(query):
-                scoped[source_id] = source
-                query = pattern.sub(" ", query)
+    folded = query.lower()
+    for source_id, name, pattern in name_patterns(sources) if patterns is None else patterns:
+        if name in folded and pattern.search(query):  # the substring test skips almost every regex
+            scoped[source_id] = sources[source_id]
+            query = pattern.sub(" ", query)
     return (re.sub(r"\s+", " ", query).strip(), scoped) if scoped else (query, sources)
 
 
@@ -126,9 +140,10 @@ class Retriever:
         self.embedder = embedder
         self.candidates = candidates
         self.source_floor = source_floor
+        self._name_patterns = name_patterns(sources)
 
     def retrieve(self, query: str, k: int) -> Retrieval:
-        query, sources = scope_to_named_sources(query, self.sources)
+        query, sources = scope_to_named_sources(query, self.sources, self._name_patterns)
         # A question about one recap needs deeper candidate lists: most hits belong to the others.
         depth = self.candidates if sources is self.sources else self.candidates * 4
         vector = self.embedder.embed_one(expand(query))
