@@ -83,7 +83,6 @@ def _fragment_penalty(quote: str) -> float:
 
 
 def compose(
-    question: str,
     sentences: list[ScoredSentence],
     source_floor: float,
     source_margin: float,
@@ -185,7 +184,6 @@ def extractive_answer(
         text = abstention(retrieval.best_similarity, settings.relevance_floor, retrieval.unknown_words)
         return Answer(text, [], True, "extractive")
     text, citations = compose(
-        retrieval.query,
         sentences,
         settings.source_floor,
         settings.source_margin,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_crash import CHILD, REPO, write_doc
+from test_crash import CHILD, REPO, write_doc, write_docs
 
 from assistant import Assistant
 from index.embeddings import Embedder
@@ -23,10 +23,7 @@ without downtime, by mirroring the workloads first and switching traffic at the 
 
 @pytest.mark.slow
 def test_reader_stays_consistent_during_another_process_ingest(tmp_path: Path, embedder: Embedder) -> None:
-    folder = tmp_path / "recaps"
-    folder.mkdir()
-    for i in range(6):
-        write_doc(folder / f"recap-{i:02}.md", i)
+    folder = write_docs(tmp_path / "recaps", 6)
     reader = Assistant(Settings(data_dir=tmp_path / "data"), embedder=embedder, auto_ingest=False)
     reader.ingest([folder])
     for i in range(3):  # changed under the reader: the texts its catalog points into are rewritten

@@ -51,6 +51,14 @@ def write_doc(path: Path, seed: int) -> None:
     path.write_text(f"# Recap number {seed}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
 
+def write_docs(folder: Path, count: int) -> Path:
+    """`count` generated recaps in a new `folder`."""
+    folder.mkdir()
+    for i in range(count):
+        write_doc(folder / f"recap-{i:02}.md", i)
+    return folder
+
+
 def summary(settings: Settings) -> dict[str, object]:
     """What the index holds, read through a client that loads it from disk."""
     store = VectorStore(settings, fresh=True)
@@ -86,10 +94,7 @@ def run_child(data_dir: Path, folder: Path, kill_after: int | None) -> subproces
 
 @pytest.mark.slow
 def test_killed_update_is_completed_by_a_rerun(tmp_path: Path, embedder: Embedder) -> None:
-    folder = tmp_path / "recaps"
-    folder.mkdir()
-    for i in range(10):
-        write_doc(folder / f"recap-{i:02}.md", i)
+    folder = write_docs(tmp_path / "recaps", 10)
     crashed = Settings(data_dir=tmp_path / "crashed")
     Assistant(crashed, embedder=embedder, auto_ingest=False).ingest([folder])
     committed = json.loads((crashed.data_dir / crashed.collection / "catalog.json").read_text())
