@@ -1,6 +1,11 @@
 """How recap scales: grow the index with filler recaps and measure ingest, size, memory and queries.
 
     .venv/bin/python bench/scale.py --sizes 10000 100000 --stores embedded server
+    .venv/bin/python bench/scale.py --sizes 83200 --stores embedded --serve-built --workdir /tmp/scale
+
+`--serve-built` also measures a `chroma run` server serving the very index the embedded run built
+(Chroma's on-disk format is the same), for when a second ingest of that size does not fit the time
+at hand: that row has query figures only.
 
 Filler documents are built from prose that is on every machine offline: the Python reference
 topics shipped with CPython (pydoc_data) and the descriptions of the installed packages
@@ -106,8 +111,8 @@ def start_chroma(path: Path) -> tuple[subprocess.Popen[bytes], str]:
 class Row:
     store: str
     chunks: int
-    ingest_s: float
-    chunks_per_s: float
+    ingest_s: float | None  # None: the row measures an index built by another row
+    chunks_per_s: float | None
     disk_mb: float
     rss_mb: float
     server_rss_mb: float
@@ -130,14 +135,7 @@ def run(size: int, store: str, workdir: Path) -> Row:
         started = time.perf_counter()
         report = assistant.ingest([filler], progress=True)
         ingest_s = time.perf_counter() - started
-        questions = [q for q in load_questions() if q.answerable]
-        latencies, recalls = [], []
-        for q in questions * 2:
-            t = time.perf_counter()
-            hits = assistant.search(q.question, k=5)
-            latencies.append((time.perf_counter() - t) * 1000)
-            recalls.append(sum(found(e, [h.text for h in hits]) is not None for e in q.evidence) / len(q.evidence))
-        latencies.sort()
+        p50, p95, recall = measure_queries(assistant)
         return Row(
             store=store,
             chunks=report.chunks_total,
@@ -146,9 +144,9 @@ def run(size: int, store: str, workdir: Path) -> Row:
             disk_mb=(disk_usage(data_dir) + (disk_usage(server_path) if server else 0)) / 1e6,
             rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             server_rss_mb=rss_mb(server.pid) if server else 0.0,
-            p50_ms=statistics.median(latencies),
-            p95_ms=latencies[int(0.95 * (len(latencies) - 1))],
-            recall=statistics.fmean(recalls),
+            p50_ms=p50,
+            p95_ms=p95,
+            recall=recall,
         )
     finally:
         if server:
@@ -156,11 +154,66 @@ def run(size: int, store: str, workdir: Path) -> Row:
             server.wait(timeout=30)
 
 
+def measure_queries(assistant: Assistant) -> tuple[float, float, float]:
+    """Query latency p50/p95 (ms) and evidence recall@5 over the answerable questions, each asked twice."""
+    questions = [q for q in load_questions() if q.answerable]
+    latencies, recalls = [], []
+    for q in questions * 2:
+        t = time.perf_counter()
+        hits = assistant.search(q.question, k=5)
+        latencies.append((time.perf_counter() - t) * 1000)
+        recalls.append(sum(found(e, [h.text for h in hits]) is not None for e in q.evidence) / len(q.evidence))
+    latencies.sort()
+    return statistics.median(latencies), latencies[int(0.95 * (len(latencies) - 1))], statistics.fmean(recalls)
+
+
+def serve_built(size: int, workdir: Path) -> Row:
+    """A `chroma run` server over the index the embedded run of this size built; queries only."""
+    data_dir = workdir / f"data-embedded-{size}"
+    if not (data_dir / "chroma").is_dir():
+        raise SystemExit(f"--serve-built needs the embedded run of size {size} in {workdir} first")
+    server, url = start_chroma(data_dir / "chroma")
+    try:
+        started = time.perf_counter()
+        assistant = Assistant(Settings(data_dir=data_dir, chroma_url=url), auto_ingest=False)
+        chunks = assistant.view().store.count()  # the server answers for the whole collection
+        print(f"(server serves {chunks:,} chunks, {time.perf_counter() - started:.1f} s to open)", file=sys.stderr)
+        p50, p95, recall = measure_queries(assistant)
+        return Row(
+            store="server (`chroma run`), same index",
+            chunks=chunks,
+            ingest_s=None,
+            chunks_per_s=None,
+            disk_mb=disk_usage(data_dir) / 1e6,
+            rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            server_rss_mb=rss_mb(server.pid),
+            p50_ms=p50,
+            p95_ms=p95,
+            recall=recall,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def table_row(r: Row) -> str:
+    ingest = f"{r.ingest_s:.0f} | {r.chunks_per_s:.1f}" if r.ingest_s is not None else "— | —"
+    return (
+        f"| {r.store} | {r.chunks:,} | {ingest} | {r.disk_mb:.0f} | {r.rss_mb:.0f} | {r.server_rss_mb:.0f} "
+        f"| {r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.recall:.3f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--stores", nargs="+", choices=["embedded", "server"], default=["embedded", "server"])
     parser.add_argument("--workdir", type=Path, help="Keep data here (default: a temporary folder).")
+    parser.add_argument(
+        "--serve-built",
+        action="store_true",
+        help="Also query each size's embedded index through a `chroma run` server (no second ingest).",
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="recap-scale-"))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -172,12 +225,9 @@ def main() -> None:
     try:
         for size in args.sizes:
             for store in args.stores:
-                r = run(size, store, workdir)
-                print(
-                    f"| {r.store} | {r.chunks:,} | {r.ingest_s:.0f} | {r.chunks_per_s:.1f} | {r.disk_mb:.0f} | "
-                    f"{r.rss_mb:.0f} | {r.server_rss_mb:.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.recall:.3f} |",
-                    flush=True,
-                )
+                print(table_row(run(size, store, workdir)), flush=True)
+            if args.serve_built:
+                print(table_row(serve_built(size, workdir)), flush=True)
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
