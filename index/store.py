@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ import chromadb
 import numpy as np
 from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
+from chromadb.config import System
 
 from index.chunking import Chunk
 from index.errors import IndexNotReadyError
@@ -56,6 +59,65 @@ class SentenceVectors:
     vectors: np.ndarray
 
 
+class _SystemUsers:
+    """Which embedded Chroma systems are in use, so that one retired by a fresh reopen is stopped
+    (and the vectors it loaded freed) once the last store reading from it is gone.
+
+    Without this, a long-running `recap serve` kept every version of the index it ever loaded: one
+    more per ingest."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stores: dict[int, int] = {}  # id(system) -> live VectorStores on it
+        self._retired: dict[int, System] = {}  # out of Chroma's cache, still read by some store
+
+    def attach(self, store: VectorStore, client: chromadb.ClientAPI) -> None:
+        system = _chroma_cache().get(getattr(client, "_identifier", None))
+        if system is None:  # a server's client: nothing of ours to free
+            return
+        with self._lock:
+            self._stores[id(system)] = self._stores.get(id(system), 0) + 1
+        weakref.finalize(store, self._detach, id(system))
+
+    def _detach(self, system_id: int) -> None:
+        with self._lock:
+            left = self._stores[system_id] = self._stores[system_id] - 1
+            if left:
+                return
+            del self._stores[system_id]
+            system = self._retired.pop(system_id, None)
+        if system is not None:
+            _stop(system)
+
+    def retire(self, system: System) -> None:
+        with self._lock:
+            if self._stores.get(id(system)):
+                self._retired[id(system)] = system
+                return
+        _stop(system)
+
+    def retired(self) -> int:
+        """How many retired systems are still running (their stores are alive)."""
+        with self._lock:
+            return len(self._retired)
+
+
+def _chroma_cache() -> dict[str, System]:
+    # chromadb's private per-path cache of systems (no public way to ask which system a client uses).
+    return getattr(SharedSystemClient, "_identifier_to_system", {})
+
+
+def _stop(system: System) -> None:
+    try:
+        system.stop()
+        log.debug("stopped a retired Chroma system")
+    except Exception:  # freeing memory must never fail a reader
+        log.warning("could not stop a retired Chroma system", exc_info=True)
+
+
+system_users = _SystemUsers()
+
+
 def make_client(settings: Settings, fresh: bool = False) -> chromadb.ClientAPI:
     """A client for the configured store. `fresh` matters for the embedded store only: see below."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -75,10 +137,11 @@ def make_client(settings: Settings, fresh: bool = False) -> chromadb.ClientAPI:
     if fresh:
         # Chroma shares one in-memory system per path within a process, and that system keeps
         # serving the vectors it loaded: another process's ingest stays invisible to it. Dropping it
-        # from the cache (without stopping it: other holders may still use it) makes the next
-        # client load the index from disk again. This is chromadb's private cache; hence getattr.
-        cache = getattr(SharedSystemClient, "_identifier_to_system", {})
-        cache.pop(str(settings.chroma_path()), None)
+        # from the cache makes the next client load the index from disk again; the old system is
+        # stopped once no store reads from it any more.
+        retired = _chroma_cache().pop(str(settings.chroma_path()), None)
+        if retired is not None:
+            system_users.retire(retired)
     return chromadb.PersistentClient(path=str(settings.chroma_path()), settings=chroma_settings)
 
 
@@ -87,6 +150,7 @@ class VectorStore:
 
     def __init__(self, settings: Settings, client: chromadb.ClientAPI | None = None, fresh: bool = False) -> None:
         self.client = client or make_client(settings, fresh=fresh)
+        system_users.attach(self, self.client)
         config = {"hnsw": {"space": "cosine"}}
         self.chunks = self.client.get_or_create_collection(
             f"{settings.collection}-chunks", embedding_function=None, configuration=config

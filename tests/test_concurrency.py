@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from chromadb.config import System
 from test_crash import CHILD, REPO, write_doc, write_docs
 
 from assistant import Assistant
 from index.embeddings import Embedder
 from index.settings import Settings
+from index.store import system_users
 
 NEW_RECAP = """# Marzipanctl
 
@@ -57,3 +60,32 @@ def test_reader_stays_consistent_during_another_process_ingest(tmp_path: Path, e
     dense = reader.store.query(embedder.embed_one(NEW_RECAP), 3)  # the vectors too, not only BM25
     assert dense and dense[0].source_id == answer.citations[0].source.id
     assert "marzipanctl.md" in {Path(s.path).name for s in reader.sources()}
+
+
+def running_chroma_systems() -> int:
+    return sum(1 for o in gc.get_objects() if type(o) is System and o._running)
+
+
+def test_reopened_index_frees_the_version_it_replaced(fresh_assistant: Assistant) -> None:
+    """A long-running reader reopens the index whenever a catalog changes (another process's ingest):
+    the Chroma system it read before is stopped once no answer in flight still holds it."""
+    catalog = fresh_assistant.settings.data_dir / fresh_assistant.settings.collection / "catalog.json"
+    fresh_assistant.search("Wasm", k=3)
+    gc.collect()
+    baseline = running_chroma_systems()
+
+    held = fresh_assistant.view()  # an answer in flight keeps its version readable
+    for step in range(1, 4):
+        os.utime(catalog, (catalog.stat().st_atime, catalog.stat().st_mtime + step))  # another writer's commit
+        assert fresh_assistant.search("Wasm", k=3)
+        assert fresh_assistant.view() is not held
+    gc.collect()
+    assert held.store.count() > 0 and held.store.query(fresh_assistant.embedder.embed_one("Wasm"), 1)
+    assert system_users.retired() == 1  # only the held version: the ones between were stopped at once
+    assert running_chroma_systems() == baseline + 1
+
+    del held
+    gc.collect()
+    assert system_users.retired() == 0
+    assert running_chroma_systems() == baseline
+    assert fresh_assistant.search("Wasm", k=3)[0].text  # the current version is untouched
