@@ -5,7 +5,8 @@
 
 `--serve-built` also measures a `chroma run` server serving the very index the embedded run built
 (Chroma's on-disk format is the same), for when a second ingest of that size does not fit the time
-at hand: that row has query figures only.
+at hand: that row has query figures only. With `--serve-built` and no `--stores`, an earlier
+embedded run kept in `--workdir` is served and nothing is ingested.
 
 Filler documents are built from prose that is on every machine offline: the Python reference
 topics shipped with CPython (pydoc_data) and the descriptions of the installed packages
@@ -207,7 +208,7 @@ def table_row(r: Row) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
-    parser.add_argument("--stores", nargs="+", choices=["embedded", "server"], default=["embedded", "server"])
+    parser.add_argument("--stores", nargs="+", choices=["embedded", "server"], help="default: both")
     parser.add_argument("--workdir", type=Path, help="Keep data here (default: a temporary folder).")
     parser.add_argument(
         "--serve-built",
@@ -215,6 +216,8 @@ def main() -> None:
         help="Also query each size's embedded index through a `chroma run` server (no second ingest).",
     )
     args = parser.parse_args()
+    if args.stores is None:
+        args.stores = [] if args.serve_built else ["embedded", "server"]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="recap-scale-"))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(
