@@ -157,6 +157,10 @@ class Ingestor:
 
     def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestReport:
         with writer_lock(self.settings.data_dir):
+            # The catalog as committed now, not as it was when our caller loaded it: another
+            # process may have committed in between, and starting from its predecessor would undo it.
+            current = Catalog.load(self.catalog.folder)
+            self.catalog.records, self.catalog.config = current.records, current.config
             return self._ingest(paths, progress)
 
     def _ingest(self, paths: Sequence[Path], progress: bool) -> IngestReport:

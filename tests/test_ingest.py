@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_crash import write_doc
 
 from assistant import Assistant
+from index.catalog import Catalog
 from index.documents import load_document
 from index.embeddings import WINDOW, Embedder
+from index.ingest import Ingestor
 from index.settings import BUNDLED_CORPUS, Settings
+from index.store import VectorStore
 
 OPSRAMP_PLAIN = "000_a0198031c7396802.txt"
 OPSRAMP_WITH_HEADINGS = "002_8756dfcdad1dbd7d.txt"
@@ -88,6 +92,24 @@ def test_changed_file_replaced_and_removed_file_gone(corpus_copy: Path, tmp_path
     hits = assistant.search("Zorblax enterprise service bus", k=3)
     assert "Zorblax" in hits[0].text
     assert not any("Dapr" in t for t in chunks.values())
+
+
+def test_a_writer_does_not_undo_a_commit_made_since_it_loaded_the_catalog(tmp_path: Path, embedder: Embedder) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    folder = tmp_path / "recaps"
+    folder.mkdir()
+    for i in range(3):
+        write_doc(folder / f"recap-{i}.md", i)
+    Assistant(settings, embedder=embedder, auto_ingest=False).ingest([folder / "recap-0.md"])
+    loaded_early = Catalog.load(settings.data_dir / settings.collection)  # by a writer not yet started
+
+    Assistant(settings, embedder=embedder, auto_ingest=False).ingest([folder / "recap-1.md"])  # another commit
+    Ingestor(settings, VectorStore(settings), loaded_early, embedder).ingest([folder / "recap-2.md"])
+
+    committed = Catalog.load(settings.data_dir / settings.collection)
+    assert sorted(Path(p).name for p in committed.records) == ["recap-0.md", "recap-1.md", "recap-2.md"]
+    stored = VectorStore(settings).source_counts()
+    assert all(stored.get(r.id, 0) == r.chunk_count > 0 for r in committed.indexed())
 
 
 @pytest.mark.parametrize(
