@@ -161,6 +161,11 @@ class Ingestor:
             # process may have committed in between, and starting from its predecessor would undo it.
             current = Catalog.load(self.catalog.folder)
             self.catalog.records, self.catalog.config = current.records, current.config
+            if not self.settings.chroma_url:
+                # Likewise the vectors: an embedded Chroma loaded before another process's commit
+                # keeps its vector index in memory and would persist it over that commit, leaving the
+                # other process's chunks in SQLite but never found by a search again.
+                self.store = VectorStore(self.settings, fresh=True)
             return self._ingest(paths, progress)
 
     def _ingest(self, paths: Sequence[Path], progress: bool) -> IngestReport:

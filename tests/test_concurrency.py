@@ -13,9 +13,10 @@ from chromadb.config import System
 from test_crash import CHILD, REPO, write_doc, write_docs
 
 from assistant import Assistant
+from index.catalog import Catalog
 from index.embeddings import Embedder
 from index.settings import Settings
-from index.store import system_users
+from index.store import VectorStore, system_users
 
 NEW_RECAP = """# Marzipanctl
 
@@ -60,6 +61,48 @@ def test_reader_stays_consistent_during_another_process_ingest(tmp_path: Path, e
     dense = reader.store.query(embedder.embed_one(NEW_RECAP), 3)  # the vectors too, not only BM25
     assert dense and dense[0].source_id == answer.citations[0].source.id
     assert "marzipanctl.md" in {Path(s.path).name for s in reader.sources()}
+
+
+def generated_recaps(folder: Path, seeds: range) -> Path:
+    folder.mkdir()
+    for seed in seeds:
+        write_doc(folder / f"recap-{seed:02}.md", seed)
+    return folder
+
+
+def test_a_long_running_writer_keeps_another_process_commit(tmp_path: Path, embedder: Embedder) -> None:
+    """`recap serve` loaded the index; a CLI ingest commits; then serve ingests an upload before any
+    question reopened its view. Writing through the Chroma system it loaded before that commit would
+    persist a vector index without the other process's vectors: still in SQLite, never found again."""
+    settings = Settings(data_dir=tmp_path / "data")
+    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}"}
+
+    def cli_ingest(folder: Path) -> None:
+        cli = [sys.executable, "-c", CHILD, str(settings.data_dir), str(folder)]
+        subprocess.run(cli, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+
+    cli_ingest(generated_recaps(tmp_path / "first", range(0, 3)))
+    store = VectorStore(settings)
+    for collection in (store.chunks, store.sentences):
+        # Persist the vector index every 10 writes, not Chroma's 1000, so a few small recaps reach the disk.
+        collection.modify(configuration={"hnsw": {"sync_threshold": 10, "batch_size": 10}})
+    del store
+    VectorStore(settings, fresh=True)  # Chroma reads the thresholds when it loads a collection
+    serve = Assistant(settings, embedder=embedder, auto_ingest=False)
+    assert serve.search("scheduler gpu inference", k=3)  # serve has loaded the index
+
+    cli_ingest(generated_recaps(tmp_path / "other", range(10, 16)))
+    serve.ingest([generated_recaps(tmp_path / "upload", range(20, 26))])
+
+    on_disk = VectorStore(settings, fresh=True)
+    indexed = Catalog.load(settings.data_dir / settings.collection).indexed()
+    assert len(indexed) == 15
+    for record in indexed:
+        for collection in (on_disk.chunks, on_disk.sentences):
+            stored = collection.get(where={"source_id": record.id}, include=["embeddings"])
+            assert stored["ids"], record.path
+            nearest = collection.query(query_embeddings=stored["embeddings"], n_results=1, include=[])["ids"]
+            assert [hit[0] for hit in nearest] == stored["ids"], f"{record.path}: stored but not found by search"
 
 
 def running_chroma_systems() -> int:
