@@ -21,6 +21,7 @@ import argparse
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import socket
@@ -41,19 +42,34 @@ from index.settings import Settings
 CHUNK_CHARS = 280  # what one chunk of this filler holds on average (paragraphs are packed whole)
 
 
+SHINGLE_WORDS = 8  # a run of this many words shared with a recap means the paragraph quotes it
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
 def prose_paragraphs() -> list[str]:
+    """Paragraphs of offline prose that say nothing about the recaps.
+
+    Our own package's description (the README) quotes the recaps, and so would any other text about
+    them: filler holding the questions' evidence would let it be "found" in the wrong place."""
     import pydoc_data.topics
 
     texts = list(pydoc_data.topics.topics.values())
     site = Path(pydoc_data.topics.__file__).parents[1]
     for venv_site in {Path(p) for p in sys.path if p.endswith("site-packages")} | {site}:
-        texts += [p.read_text(errors="ignore") for p in venv_site.glob("*.dist-info/METADATA")]
+        for metadata in venv_site.glob("*.dist-info/METADATA"):
+            if not metadata.parent.name.startswith("recap-"):
+                texts.append(metadata.read_text(errors="ignore"))
+    recaps = set().union(*(shingles(f.read_text()) for f in Settings().corpus_dir.iterdir() if f.is_file()))
     paragraphs = []
     for text in texts:
         for para in text.split("\n\n"):
             para = " ".join(para.split())
             # Prose only: headers of METADATA files ("Requires-Dist: ...") are not sentences.
-            if len(para) > 200 and ":" not in para[:30] and para.count(" ") > 30:
+            if len(para) > 200 and ":" not in para[:30] and para.count(" ") > 30 and not shingles(para) & recaps:
                 paragraphs.append(para)
     return paragraphs
 
