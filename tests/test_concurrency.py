@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from chromadb.config import System
-from test_crash import CHILD, REPO, write_doc, write_docs
+from test_crash import CHILD, REPO, run_child, write_doc, write_docs
 
 from assistant import Assistant
 from index.catalog import Catalog
@@ -63,25 +63,12 @@ def test_reader_stays_consistent_during_another_process_ingest(tmp_path: Path, e
     assert "marzipanctl.md" in {Path(s.path).name for s in reader.sources()}
 
 
-def generated_recaps(folder: Path, seeds: range) -> Path:
-    folder.mkdir()
-    for seed in seeds:
-        write_doc(folder / f"recap-{seed:02}.md", seed)
-    return folder
-
-
 def test_a_long_running_writer_keeps_another_process_commit(tmp_path: Path, embedder: Embedder) -> None:
     """`recap serve` loaded the index; a CLI ingest commits; then serve ingests an upload before any
     question reopened its view. Writing through the Chroma system it loaded before that commit would
     persist a vector index without the other process's vectors: still in SQLite, never found again."""
     settings = Settings(data_dir=tmp_path / "data")
-    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}"}
-
-    def cli_ingest(folder: Path) -> None:
-        cli = [sys.executable, "-c", CHILD, str(settings.data_dir), str(folder)]
-        subprocess.run(cli, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
-
-    cli_ingest(generated_recaps(tmp_path / "first", range(0, 3)))
+    run_child(settings.data_dir, write_docs(tmp_path / "first", 3), kill_after=None)  # a CLI ingest
     store = VectorStore(settings)
     for collection in (store.chunks, store.sentences):
         # Persist the vector index every 10 writes, not Chroma's 1000, so a few small recaps reach the disk.
@@ -91,8 +78,8 @@ def test_a_long_running_writer_keeps_another_process_commit(tmp_path: Path, embe
     serve = Assistant(settings, embedder=embedder, auto_ingest=False)
     assert serve.search("scheduler gpu inference", k=3)  # serve has loaded the index
 
-    cli_ingest(generated_recaps(tmp_path / "other", range(10, 16)))
-    serve.ingest([generated_recaps(tmp_path / "upload", range(20, 26))])
+    run_child(settings.data_dir, write_docs(tmp_path / "other", 6, first=10), kill_after=None)
+    serve.ingest([write_docs(tmp_path / "upload", 6, first=20)])
 
     on_disk = VectorStore(settings, fresh=True)
     indexed = Catalog.load(settings.data_dir / settings.collection).indexed()

@@ -51,10 +51,10 @@ def write_doc(path: Path, seed: int) -> None:
     path.write_text(f"# Recap number {seed}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
 
-def write_docs(folder: Path, count: int) -> Path:
-    """`count` generated recaps in a new `folder`."""
+def write_docs(folder: Path, count: int, first: int = 0) -> Path:
+    """`count` generated recaps (seeds `first`, `first + 1`, ...) in a new `folder`."""
     folder.mkdir()
-    for i in range(count):
+    for i in range(first, first + count):
         write_doc(folder / f"recap-{i:02}.md", i)
     return folder
 
