@@ -10,9 +10,9 @@ embedded run kept in `--workdir` is served and nothing is ingested.
 
 Filler documents are built from prose that is on every machine offline: the Python reference
 topics shipped with CPython (pydoc_data) and the descriptions of the installed packages
-(*.dist-info/METADATA) other than recap's own, paragraphs shuffled into documents with a fixed seed;
-none quotes a recap. The five KubeCon recaps
-are ingested first; at every size the evaluation questions' evidence must still be found.
+(*.dist-info/METADATA) other than recap's own, paragraphs shuffled into documents with a fixed
+seed; none quotes a recap. The five KubeCon recaps are ingested first; at every size the evaluation
+questions are asked again and the recall@5 of their evidence reported.
 Prints a Markdown table (paste it into docs/benchmarks.md).
 """
 
