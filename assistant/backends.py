@@ -77,27 +77,57 @@ def model_matches(wanted: str, installed: str) -> bool:
     return installed == wanted or (":" not in wanted and installed == f"{wanted}:latest")
 
 
-def check_ollama(host: str, model: str, timeout: float) -> None:
-    """Raise `LLMUnavailableError` with an actionable message unless Ollama at `host` serves `model`."""
+class ModelNotPulledError(LLMUnavailableError):
+    """Ollama runs but does not have the model."""
+
+
+def failure_notice(
+    exc: BaseException, backend: Backend, waited: float, setting: str = "RECAP_FIRST_TOKEN_TIMEOUT"
+) -> str:
+    """One sentence saying why the model did not answer and what to do about it.
+
+    The one place these messages are worded, whether Ollama failed the availability check or
+    failed mid-answer. `waited` is the timeout that applied (seconds) and `setting` the knob that
+    raises it.
+    """
+    from ollama import ResponseError  # comes with langchain-ollama; only a failing model needs it
+
+    if isinstance(exc, ModelNotPulledError) or (isinstance(exc, ResponseError) and exc.status_code == 404):
+        return f"Ollama has no model {backend.model!r}: run `ollama pull {backend.model}`; answering without a model."
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"Ollama at {backend.host} answered with HTTP {exc.response.status_code}; answering without a model."
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | ConnectionError):
+        return (
+            f"Ollama is not running at {backend.host} (start it with `ollama serve`, or set OLLAMA_HOST); "
+            "answering without a model."
+        )
+    if isinstance(exc, TimeoutError):  # our own deadline on a whole answer; its message says which
+        return str(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        return (
+            f"{backend.name} sent nothing for {waited:.0f} s (raise {setting} for a slow machine); "
+            "answering without a model."
+        )
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | LLMUnavailableError):
+        return f"The connection to Ollama dropped mid-answer ({exc}); the partial answer was discarded."
+    return f"{backend.name} failed ({exc}); answering without a model."
+
+
+def check_ollama(backend: Backend, timeout: float) -> None:
+    """Raise `LLMUnavailableError` with an actionable message unless Ollama serves `backend.model`."""
     try:
-        with httpx.Client(base_url=host, timeout=timeout) as client:
+        with httpx.Client(base_url=backend.host, timeout=timeout) as client:
             client.get("/api/version").raise_for_status()
             tags = client.get("/api/tags")
             tags.raise_for_status()
-    except httpx.HTTPStatusError as exc:
-        raise LLMUnavailableError(
-            f"Ollama at {host} answered with HTTP {exc.response.status_code}; answering without a model."
-        ) from exc
-    except httpx.HTTPError as exc:
-        raise LLMUnavailableError(
-            f"Ollama is not running at {host} (start it with `ollama serve`, or set OLLAMA_HOST); "
-            "answering without a model."
-        ) from exc
-    installed = [str(m.get("model") or m.get("name") or "") for m in tags.json().get("models", [])]
-    if not any(model_matches(model, name) for name in installed):
-        raise LLMUnavailableError(
-            f"Ollama has no model {model!r}: run `ollama pull {model}`; answering without a model."
-        )
+        installed = [str(m.get("model") or m.get("name") or "") for m in tags.json().get("models", [])]
+        if not any(model_matches(backend.model, name) for name in installed):
+            raise ModelNotPulledError(backend.model)
+    except (httpx.HTTPError, ValueError, LLMUnavailableError) as exc:  # ValueError: not Ollama's JSON
+        problem: BaseException = exc
+        if isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.TimeoutException):
+            problem = httpx.ConnectError(str(exc))  # no answer to a two-line request: nothing usable runs there
+        raise LLMUnavailableError(failure_notice(problem, backend, timeout, "RECAP_CONNECT_TIMEOUT")) from exc
 
 
 # (host, model) → (when checked, the reason Ollama can't be used or None). Checking costs two HTTP
@@ -123,7 +153,7 @@ def choose_backend(settings: Settings) -> Backend:
         checked_at, problem = _checked.get(key, (float("-inf"), None))
     if time.monotonic() - checked_at > settings.ollama_check_ttl:
         try:
-            check_ollama(host, model, settings.connect_timeout)
+            check_ollama(Backend(OLLAMA, model=model, host=host), settings.connect_timeout)
             problem = None
         except LLMUnavailableError as exc:
             problem = str(exc)

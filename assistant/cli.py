@@ -6,13 +6,12 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
@@ -20,43 +19,54 @@ from assistant.core import Assistant
 from assistant.types import Answer
 from index.errors import RecapError
 from index.ingest import IngestReport
-from index.settings import Settings
+from index.settings import Settings, load_settings
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 _LLM_OPTION = click.option(
     "--llm",
     help="auto (Ollama if it answers, else extractive), extractive, or ollama:<model> (RECAP_LLM).",
 )
 
 
-def _one_line(exc: Exception) -> str:
-    """A pydantic error lists each bad setting; anything else is its own message."""
-    if isinstance(exc, ValidationError):
-        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'setting'}: {e['msg']}" for e in exc.errors())
-    return str(exc)
+@dataclass
+class CliState:
+    """What the group options set for every command."""
+
+    overrides: dict[str, Any] = field(default_factory=dict)  # settings given as options
+    verbose: int = 0
 
 
-def _friendly_errors(func: F) -> F:
-    """Typed errors become one clear line on stderr and exit status 1, not a traceback."""
+def _friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """recap's own errors, and a path the user gave that cannot be used, become one clear line on
+    stderr and exit status 1. Anything else is a bug: one line saying so, or its traceback with -v."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (RecapError, ValueError, OSError) as exc:
-            err.print(f"[red]error:[/] {escape(_one_line(exc))}")
-            sys.exit(1)
+        except RecapError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}")
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            err.print(f"[red]error:[/] {escape(where + (exc.strerror or str(exc)))}")
+        except Exception as exc:
+            state = click.get_current_context().find_object(CliState)
+            if state is not None and state.verbose:
+                raise
+            err.print(f"[red]error:[/] unexpected {type(exc).__name__}: {escape(str(exc))} (run with -v for details)")
+        sys.exit(1)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Where the index lives (RECAP_DATA_DIR).")
 @click.option("--collection", help="Which collection to use (RECAP_COLLECTION).")
 @click.option("--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 (RECAP_CHROMA_URL).")
-@click.option("-v", "--verbose", count=True, help="Log progress (-v) or everything (-vv).")
+@click.option("-v", "--verbose", count=True, help="Log progress (-v) or everything (-vv); show tracebacks.")
 @click.pass_context
 def cli(
     ctx: click.Context, data_dir: Path | None, collection: str | None, chroma_url: str | None, verbose: int
@@ -65,12 +75,17 @@ def cli(
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     overrides = {"data_dir": data_dir, "collection": collection, "chroma_url": chroma_url}
-    ctx.obj = {k: v for k, v in overrides.items() if v is not None}
+    ctx.obj = CliState({k: v for k, v in overrides.items() if v is not None}, verbose)
+
+
+def _settings(ctx: click.Context, **more: Any) -> Settings:
+    """The environment's settings with the command line's options on top, validated."""
+    state: CliState = ctx.obj
+    return load_settings(None, **{**state.overrides, **more})
 
 
 def _assistant(ctx: click.Context, **more: Any) -> Assistant:
-    settings = Settings(**{**ctx.obj, **{k: v for k, v in more.items() if v is not None}})
-    return Assistant(settings)
+    return Assistant(_settings(ctx, **more))
 
 
 def print_report(report: IngestReport) -> None:
@@ -138,19 +153,15 @@ def ask(ctx: click.Context, question: str, as_json: bool, llm: str | None) -> No
 
 def stream_answer(assistant: Assistant, question: str, history: list[tuple[str, str]]) -> Answer:
     """Print the answer as the model writes it (already verified), then its citations."""
-    shown = ""
-    for item in assistant.stream(question, history):
-        if isinstance(item, Answer):
-            answer = item
-            break
-        shown += item
-        out.print(escape(item), end="")
-    if shown:
+    stream = assistant.stream(question, history)
+    for delta in stream:
+        out.print(escape(delta), end="")
+    if stream.text:
         out.print()
-    complete = shown.strip() == answer.text.strip()
-    if shown and not complete:
+    answer = stream.answer()
+    if stream.superseded:
         err.print("[yellow]The text above is incomplete; the answer is:[/]")
-    print_answer(answer, text_shown=complete)
+    print_answer(answer, text_shown=bool(stream.text) and not stream.superseded)
     return answer
 
 
@@ -232,7 +243,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, llm: str | Non
     """Open the chat in a browser: cited answers, the sources, and a topic map."""
     from ui.app import launch  # imported here: gradio takes seconds to import, other commands need not wait
 
-    settings = Settings(**{**ctx.obj, **({"llm": llm} if llm else {})})
+    settings = _settings(ctx, llm=llm)
     out.print(f"recap: serving on http://{settings.ui_host if host is None else host}:{port or settings.ui_port}")
     launch(settings=settings, host=host, port=port)
 

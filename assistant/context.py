@@ -15,8 +15,8 @@ import numpy as np
 from assistant.retrieval import Passage, Retrieval
 from index.chunking import count_tokens
 from index.embeddings import Embedder
+from index.protocols import StoreReader
 from index.sentences import sentence_spans
-from index.store import VectorStore
 
 # cl100k is not the model's own tokenizer (Llama 3's is close to it, others differ): leave headroom.
 TOKENIZER_SLACK = 1.15
@@ -88,7 +88,7 @@ def _cut(text: str, tokens: int) -> str:
 
 def number_passages(
     retrieval: Retrieval,
-    store: VectorStore,
+    store: StoreReader,
     texts: dict[str, str],
     embedder: Embedder,
     budget: int,

@@ -5,24 +5,26 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.backends import EXTRACTIVE, OLLAMA, Backend, choose_backend, forget_checks
-from assistant.condense import Turn, condense
-from assistant.extractive import extractive_answer
-from assistant.retrieval import Retrieval, Retriever
+from assistant.answerer import Answerer, answerer_for
+from assistant.backends import choose_backend
+from assistant.condense import Turn
+from assistant.retrieval import Retrieval
+from assistant.stream import AnswerStream
+from assistant.topics import TopicMap, TopicMatrix
 from assistant.types import Answer, Citation, Hit
+from assistant.view import IndexView, open_view
 from index.catalog import Catalog, Source
 from index.embeddings import Embedder, shared_embedder
-from index.errors import LLMUnavailableError, RecapError
-from index.federation import ALL_COLLECTIONS, CatalogGroup, KeywordGroup, StoreGroup, collection_names
-from index.ingest import Ingestor, IngestReport, keyword_index_for
-from index.keyword import KeywordIndex
-from index.settings import Settings
-from index.store import VectorStore, make_client
+from index.errors import BadQuestionError, RecapError
+from index.federation import ALL_COLLECTIONS, collection_names
+from index.ingest import Ingestor, IngestReport
+from index.protocols import CatalogReader, StoreReader
+from index.settings import Settings, load_settings
+from index.store import VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -42,35 +44,15 @@ def normalise_history(history: History | None) -> list[Turn]:
     return turns
 
 
-@dataclass
-class IndexView:
-    """One version of the index: everything a question is answered from, consistent with itself.
-
-    A new view replaces this one when a catalog changes (an ingest here or in another process);
-    a question already under way keeps the view it started with.
-    """
-
-    catalog: Catalog | CatalogGroup
-    store: VectorStore | StoreGroup
-    retriever: Retriever
-    version: float
-    _texts: dict[str, str] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def texts(self, source_ids: Iterable[str]) -> dict[str, str]:
-        """The documents' texts (what citation offsets point into), read once per view."""
-        with self._lock:
-            for source_id in source_ids:
-                if source_id not in self._texts:
-                    self._texts[source_id] = self.catalog.text(source_id)
-            return dict(self._texts)
-
-
 class Assistant:
     """Cited answers about conference recaps.
 
-    `Assistant()` uses the settings from the environment (`RECAP_*`); on first use, when the index
-    is empty, it ingests the bundled recaps. One Assistant may answer from several threads at once.
+    `Assistant()` uses the settings from the environment (`RECAP_*`); keyword overrides
+    (`Assistant(top_k=5)`) are validated the same way and raise `SettingsError` when invalid. On
+    first use, when the index is empty, it ingests the bundled recaps.
+
+    Thread-safe: one Assistant may answer from several threads at once, and ingest meanwhile; each
+    question is answered from the version of the index it started with.
     """
 
     def __init__(
@@ -81,12 +63,12 @@ class Assistant:
         auto_ingest: bool = True,
         **overrides: Any,
     ) -> None:
-        base = settings or Settings()
-        self.settings = base.model_copy(update=overrides) if overrides else base
+        self.settings = load_settings(settings, **overrides)
         self.embedder = embedder or shared_embedder()
         self.auto_ingest = auto_ingest
         self._view: IndexView | None = None
         self._lock = threading.RLock()  # guards swapping views and ingesting
+        self._topics = TopicMap(self.embedder)
 
     # -- the index, opened lazily so that `recap --help` loads neither Chroma nor the model --------
 
@@ -111,50 +93,20 @@ class Assistant:
             # An embedded Chroma client keeps serving the vectors it loaded: after another process
             # wrote, open a fresh one. Our own first view needs no such thing.
             fresh = self._view is not None and not self.settings.chroma_url
-            view = self._open_view(version, fresh)
+            view = open_view(self.settings, self.embedder, self._collections(), version, fresh)
             if not view.catalog.records and self.auto_ingest and not self.federated:
                 log.info("index is empty: ingesting the bundled recaps from %s", self.settings.corpus_dir)
-                Ingestor(self.settings, view.store, view.catalog, self.embedder).ingest([self.settings.corpus_dir])  # type: ignore[arg-type]
-                view = self._open_view(self._catalog_version(), fresh=False)
+                self.ingest()
+                view = open_view(self.settings, self.embedder, self._collections(), self._catalog_version(), False)
             self._view = view
             return view
 
-    def _open_view(self, version: float, fresh: bool) -> IndexView:
-        data_dir = self.settings.data_dir
-        if self.federated:
-            client = make_client(self.settings, fresh=fresh)
-            names = self._collections()
-            stores = [VectorStore(self.settings.model_copy(update={"collection": n}), client) for n in names]
-            catalogs = [Catalog.load(data_dir / n) for n in names]
-            keyword: KeywordIndex | KeywordGroup = KeywordGroup(
-                [self._keyword_index(n, s, c) for n, s, c in zip(names, stores, catalogs, strict=True)]
-            )
-            store: VectorStore | StoreGroup = StoreGroup(stores)
-            catalog: Catalog | CatalogGroup = CatalogGroup(catalogs)
-        else:
-            single_store = VectorStore(self.settings, fresh=fresh)
-            single_catalog = Catalog.load(data_dir / self.settings.collection)
-            keyword = self._keyword_index(self.settings.collection, single_store, single_catalog)
-            store, catalog = single_store, single_catalog
-        sources = {s.id: s for s in catalog.sources()}
-        retriever = Retriever(
-            store, keyword, sources, self.embedder, self.settings.candidates, self.settings.source_floor
-        )
-        return IndexView(catalog, store, retriever, version)
-
-    def _keyword_index(self, collection: str, store: VectorStore, catalog: Catalog) -> KeywordIndex:
-        keyword = KeywordIndex.load(self.settings.data_dir / collection / "bm25")
-        if keyword is None:
-            # Built in memory only: a reader must not write without the writer lock.
-            keyword = keyword_index_for(store, {r.id for r in catalog.indexed()})
-        return keyword
-
     @property
-    def store(self) -> VectorStore | StoreGroup:
+    def store(self) -> StoreReader:
         return self.view().store
 
     @property
-    def catalog(self) -> Catalog | CatalogGroup:
+    def catalog(self) -> CatalogReader:
         return self.view().catalog
 
     # -- public API -------------------------------------------------------------------------------
@@ -195,6 +147,10 @@ class Assistant:
             return citation.section, [(start, start + len(citation.quote))]
         return chunk.section_title or citation.section, store.section_spans(chunk.source_id, chunk.section)
 
+    def topic_map(self) -> TopicMatrix:
+        """How much each indexed recap says about each conference topic (the UI's topic map)."""
+        return self._topics.matrix(self.sources(), self.document_text)
+
     def retrieve(self, query: str, k: int | None = None) -> Retrieval:
         return self.view().retriever.retrieve(query, k or self.settings.top_k)
 
@@ -217,57 +173,33 @@ class Assistant:
         The backend is `settings.llm`: a local model (Ollama) writes the answer and every citation
         is verified, or, without one, the best sentences are quoted (extractive).
         """
-        answer = None
-        for item in self.stream(question, history):
-            answer = item if isinstance(item, Answer) else answer
-        if answer is None:  # stream() always ends with an Answer; this guards a broken backend
-            raise RecapError("the answer stream ended without an answer")
-        return answer
+        return self.stream(question, history).answer()
 
-    def _ask_extractive(self, question: str, history: History | None = None) -> Answer:
-        """The answer without a model: quotes of the best sentences, or an abstention."""
-        timings: dict[str, float] = {}
-        started = time.perf_counter()
-        view = self.view()
-        timings["open"] = (time.perf_counter() - started) * 1000
-
-        mark = time.perf_counter()
-        standalone = condense(question, normalise_history(history))
-        retrieval = view.retriever.retrieve(standalone, self.settings.top_k)
-        timings["retrieve"] = (time.perf_counter() - mark) * 1000
-
-        mark = time.perf_counter()
-        texts = view.texts(p.source.id for p in retrieval.passages)
-        answer = extractive_answer(retrieval, view.store, texts, self.settings)
-        timings["answer"] = (time.perf_counter() - mark) * 1000
-        timings["total"] = (time.perf_counter() - started) * 1000
-        answer.timings = timings
-        answer.question = standalone
-        return answer
-
-    def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
-        """Yield the answer's text as it is produced (str deltas), then the final `Answer`.
+    def stream(self, question: str, history: History | None = None) -> AnswerStream:
+        """The answer as it is produced: iterate for text (str deltas), then call `.answer()`.
 
         The final `Answer.text` is authoritative: if the model fails mid-answer, the streamed text
-        is superseded by the extractive answer (and `Answer.notice` says why). The extractive
-        backend has nothing to stream, so it yields its whole text at once.
+        is superseded by the extractive answer (`Answer.notice` says why, `stream.superseded` is
+        True). The extractive backend has nothing to stream, so it yields its whole text at once.
+        Raises `BadQuestionError` at once for an empty question.
         """
         question = question.strip()
         if not question:
-            raise ValueError("ask() needs a question")
-        backend = choose_backend(self.settings)
-        if backend.kind == OLLAMA:
-            # Imported here: LangChain costs half a second at start-up that extractive answers don't need.
-            from assistant.generative import GenerativeAnswerer
+            raise BadQuestionError("ask() needs a question: it was empty")
+        answerer = self.answerer()
+        started = time.perf_counter()
+        view = self.view()
+        opened = (time.perf_counter() - started) * 1000
+        return AnswerStream(_with_open_time(answerer.stream(question, normalise_history(history), view), opened))
 
-            try:
-                yield from GenerativeAnswerer(self, backend).stream(question, normalise_history(history))
-                return
-            except LLMUnavailableError as exc:
-                log.warning("%s", exc)
-                forget_checks()  # it failed while answering: look again next time rather than trust the check
-                backend = Backend(EXTRACTIVE, notice=str(exc))
-        answer = self._ask_extractive(question, history)
-        answer.notice = backend.notice
-        yield answer.text
-        yield answer
+    def answerer(self) -> Answerer:
+        """The answerer for the next question (a local model if `settings.llm` asks for one and it answers)."""
+        return answerer_for(choose_backend(self.settings), self.settings, self.embedder)
+
+
+def _with_open_time(parts: Iterator[str | Answer], opened_ms: float) -> Iterator[str | Answer]:
+    """The parts, with the time taken to open the index view counted in the final answer's timings."""
+    for part in parts:
+        if isinstance(part, Answer):
+            part.timings = {"open": opened_ms, **part.timings, "total": part.timings.get("total", 0.0) + opened_ms}
+        yield part

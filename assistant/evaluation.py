@@ -11,11 +11,14 @@ import re
 import statistics
 import time
 from dataclasses import asdict, dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 from assistant.core import Assistant
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.jsonl"
+# Package data (`assistant.evalsets` is tests/eval in the source tree), so an installed wheel has it too.
+EVAL_SETS = Path(str(files("assistant.evalsets")))
+DEFAULT_QUESTIONS = EVAL_SETS / "questions.jsonl"
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,12 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
     return questions
 
 
+_TYPOGRAPHIC = str.maketrans("’‘“”–—", "''\"\"--")
+
+
 def normalise(text: str) -> str:
     """Case, whitespace and typographic quotes folded, so evidence matches however it was typed."""
-    text = text.casefold().translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    text = text.casefold().translate(_TYPOGRAPHIC)
     return re.sub(r"\s+", " ", text)
 
 
@@ -100,7 +106,7 @@ class EvalReport:
     @property
     def recall_at_k(self) -> float:
         rows = self._answerable()
-        return statistics.fmean(r.recall for r in rows) if rows else 0.0  # type: ignore[misc]
+        return statistics.fmean(r.recall or 0.0 for r in rows) if rows else 0.0
 
     @property
     def mrr(self) -> float:

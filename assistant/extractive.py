@@ -6,15 +6,18 @@ answer can never attribute words to the wrong recap. When nothing is close enoug
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from assistant.condense import topic_of
+from assistant.condense import Turn, condense, topic_of
 from assistant.retrieval import Retrieval
 from assistant.types import Answer, Citation
+from assistant.view import IndexView
 from index.catalog import Source
 from index.keyword import terms
+from index.protocols import StoreReader
 from index.settings import Settings
-from index.store import VectorStore
 
 MIN_WORDS = 6  # shorter sentences ("Some notable points here:") carry no claim worth quoting
 # Per unit of idf of each query term a sentence contains: rare words ("colocated", "Dapr") tell more
@@ -42,7 +45,7 @@ class ScoredSentence:
     names_topic: bool = False  # names every word of the X in "what did people say about X"
 
 
-def score_sentences(retrieval: Retrieval, store: VectorStore, texts: dict[str, str]) -> list[ScoredSentence]:
+def score_sentences(retrieval: Retrieval, store: StoreReader, texts: dict[str, str]) -> list[ScoredSentence]:
     """Sentences of the retrieved passages, scored against the query, best first."""
     chunk_ids = [p.chunk.id for p in retrieval.passages]
     passages = {p.chunk.id: p for p in retrieval.passages}
@@ -163,7 +166,7 @@ def abstention(best: float, floor: float, unknown_words: list[str]) -> str:
 
 def extractive_answer(
     retrieval: Retrieval,
-    store: VectorStore,
+    store: StoreReader,
     texts: dict[str, str],
     settings: Settings,
 ) -> Answer:
@@ -192,3 +195,37 @@ def extractive_answer(
         settings.max_quotes_per_source,
     )
     return Answer(text, citations, False, "extractive")
+
+
+class ExtractiveAnswerer:
+    """The `Answerer` without a model: quotes of the best sentences, or an abstention.
+
+    `notice` says why this backend answers although a model was asked for (empty otherwise).
+    """
+
+    def __init__(self, settings: Settings, notice: str = "") -> None:
+        self.settings = settings
+        self.notice = notice
+
+    def answer(self, question: str, turns: Sequence[Turn], view: IndexView) -> Answer:
+        started = time.perf_counter()
+        standalone = condense(question, turns)
+        retrieval = view.retriever.retrieve(standalone, self.settings.top_k)
+        retrieved = time.perf_counter()
+        texts = view.texts(p.source.id for p in retrieval.passages)
+        answer = extractive_answer(retrieval, view.store, texts, self.settings)
+        done = time.perf_counter()
+        answer.timings = {
+            "retrieve": (retrieved - started) * 1000,
+            "answer": (done - retrieved) * 1000,
+            "total": (done - started) * 1000,
+        }
+        answer.question = standalone
+        answer.notice = self.notice
+        return answer
+
+    def stream(self, question: str, turns: Sequence[Turn], view: IndexView) -> Iterator[str | Answer]:
+        """The whole text at once (there is nothing to stream), then the `Answer`."""
+        answer = self.answer(question, turns, view)
+        yield answer.text
+        yield answer

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from langchain_core.messages import BaseMessage
@@ -26,26 +27,27 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 from langchain_ollama import ChatOllama
 from ollama import ResponseError
 
-from assistant.backends import Backend
+from assistant.backends import Backend, failure_notice, forget_checks
 from assistant.condense import Turn, condense
 from assistant.context import RESERVED_TOKENS, NumberedPassage, number_passages, prompt_tokens, render
-from assistant.extractive import extractive_answer
+from assistant.extractive import ExtractiveAnswerer, extractive_answer
 from assistant.retrieval import Retrieval
 from assistant.router import Shape, route
 from assistant.segment import Segment, Segmenter
 from assistant.types import Answer
 from assistant.verify import NOT_COVERED, Verifier, strip_markers
+from assistant.view import IndexView
+from index.embeddings import Embedder
 from index.errors import LLMUnavailableError
 from index.settings import Settings
 from prompts import load_prompt
-
-if TYPE_CHECKING:
-    from assistant.core import Assistant, IndexView
 
 log = logging.getLogger(__name__)
 
 CONDENSE_TOKENS = 64  # a standalone question is one line
 HISTORY_TURNS = 6  # the last three exchanges are enough to resolve "it" or "and about X?"
+# What a model failure looks like from LangChain's Ollama client, before or during an answer.
+MODEL_FAILURES = (httpx.HTTPError, ConnectionError, ResponseError, LLMUnavailableError, TimeoutError)
 
 
 def chat_model(backend: Backend, settings: Settings, num_predict: int | None = None) -> ChatOllama:
@@ -64,45 +66,39 @@ def chat_model(backend: Backend, settings: Settings, num_predict: int | None = N
     )
 
 
-def failure_notice(exc: BaseException, backend: Backend, settings: Settings) -> str:
-    """One sentence saying why the model did not answer and what to do about it."""
-    if isinstance(exc, ResponseError) and exc.status_code == 404:
-        return f"Ollama has no model {backend.model!r}: run `ollama pull {backend.model}`; answering without a model."
-    if isinstance(exc, TimeoutError):
-        return str(exc)
-    if isinstance(exc, httpx.TimeoutException):
-        return (
-            f"{backend.name} sent nothing for {settings.first_token_timeout:.0f} s "
-            "(raise RECAP_FIRST_TOKEN_TIMEOUT for a slow machine); answering without a model."
-        )
-    if isinstance(exc, httpx.ConnectError | ConnectionError):
-        return f"Ollama is not running at {backend.host} (start it with `ollama serve`); answering without a model."
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | LLMUnavailableError):
-        return f"The connection to Ollama dropped mid-answer ({exc}); the partial answer was discarded."
-    return f"{backend.name} failed ({exc}); answering without a model."
+@dataclass
+class Prepared:
+    """A question made ready for the model: what it is asked, from which passages, and the fallback."""
+
+    question: str  # standalone: follow-ups resolved
+    retrieval: Retrieval
+    shape: Shape
+    passages: list[NumberedPassage]
+    fallback: Answer  # the extractive answer over the same retrieval, shown if the model fails
+    started: float
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 class GenerativeAnswerer:
     """Answers one question with a local model; see the module docstring for the flow."""
 
-    def __init__(self, assistant: Assistant, backend: Backend) -> None:
-        self.assistant = assistant
+    def __init__(self, backend: Backend, settings: Settings, embedder: Embedder) -> None:
         self.backend = backend
-        self.settings = assistant.settings
-        self.llm = chat_model(backend, self.settings)
-        self.view: IndexView = assistant.view()  # one version of the index for the whole question
+        self.settings = settings
+        self.embedder = embedder
+        self.llm = chat_model(backend, settings)
 
     # -- the chain ------------------------------------------------------------------------------
 
-    def prepare_chain(self) -> Runnable[dict[str, Any], dict[str, Any]]:
+    def prepare_chain(self, view: IndexView) -> Runnable[dict[str, Any], dict[str, Any]]:
         """{question, history} → + standalone, retrieval, shape, passages."""
         return (
             RunnablePassthrough.assign(standalone=RunnableLambda(self._condense))
             | RunnablePassthrough.assign(
-                retrieval=RunnableLambda(lambda x: self.view.retriever.retrieve(x["standalone"], self.settings.top_k))
+                retrieval=RunnableLambda(lambda x: view.retriever.retrieve(x["standalone"], self.settings.top_k))
             )
             | RunnablePassthrough.assign(shape=RunnableLambda(lambda x: route(x["standalone"])))
-            | RunnablePassthrough.assign(passages=RunnableLambda(self._number))
+            | RunnablePassthrough.assign(passages=RunnableLambda(lambda x: self._number(x, view)))
         )
 
     def answer_chain(self) -> Runnable[dict[str, Any], BaseMessage]:
@@ -131,90 +127,113 @@ class GenerativeAnswerer:
     def _condense_llm(self) -> ChatOllama:
         return chat_model(self.backend, self.settings, num_predict=CONDENSE_TOKENS)
 
-    def _number(self, inputs: dict[str, Any]) -> list[NumberedPassage]:
+    def _number(self, inputs: dict[str, Any], view: IndexView) -> list[NumberedPassage]:
         retrieval: Retrieval = inputs["retrieval"]
-        texts = self.view.texts(p.source.id for p in retrieval.passages)
+        texts = view.texts(p.source.id for p in retrieval.passages)
         budget = context_budget(self.settings, inputs["shape"], inputs["standalone"])
-        return number_passages(retrieval, self.view.store, texts, self.assistant.embedder, budget)
+        return number_passages(retrieval, view.store, texts, self.embedder, budget)
 
-    # -- one question ---------------------------------------------------------------------------
+    # -- one question: prepare, then generate and verify, then finish ---------------------------
 
-    def stream(self, question: str, history: Sequence[Turn]) -> Iterator[str | Answer]:
+    def stream(self, question: str, turns: Sequence[Turn], view: IndexView) -> Iterator[str | Answer]:
         """Verified text as it is produced, then the final `Answer` (which is what counts)."""
-        started = time.perf_counter()
-        timings: dict[str, float] = {}
-        timings["open"] = _ms(started)
-        mark = time.perf_counter()
         try:
-            prepared = self.prepare_chain().invoke({"question": question, "history": list(history)})
-        except (httpx.HTTPError, ConnectionError, ResponseError) as exc:
-            # Only the model-condensation step talks to Ollama here, and it falls back by itself.
-            raise LLMUnavailableError(failure_notice(exc, self.backend, self.settings)) from exc
-        timings["retrieve"] = _ms(mark)
-        standalone: str = prepared["standalone"]
-        retrieval: Retrieval = prepared["retrieval"]
-        passages: list[NumberedPassage] = prepared["passages"]
-        texts = self.view.texts(p.source.id for p in retrieval.passages)
-        fallback = extractive_answer(retrieval, self.view.store, texts, self.settings)
-
-        def finish(answer: Answer) -> Answer:
-            timings["total"] = _ms(started)
-            answer.timings = {**timings, **{k: v for k, v in answer.timings.items() if k not in timings}}
-            answer.question = standalone
-            return answer
-
-        if fallback.abstained and retrieval.best_similarity < self.settings.relevance_floor:
+            prepared = self.prepare(question, turns, view)
+        except LLMUnavailableError as exc:
+            log.warning("%s", exc)
+            forget_checks()  # it failed while answering: look again next time rather than trust the check
+            yield from ExtractiveAnswerer(self.settings, notice=str(exc)).stream(question, turns, view)
+            return
+        fallback = prepared.fallback
+        if fallback.abstained and prepared.retrieval.best_similarity < self.settings.relevance_floor:
             # Nothing retrieved is even about the question: asking the model would invite a guess.
             fallback.backend = self.backend.name
             yield fallback.text
-            yield finish(fallback)
+            yield self.finish(prepared, fallback)
             return
-
-        verifier = Verifier(passages, self.assistant.embedder, standalone, self.settings.conference)
-        segmenter = Segmenter()
+        verifier = Verifier(prepared.passages, self.embedder, prepared.question, self.settings.conference)
         shown: list[str] = []
-        mark = time.perf_counter()
-        inputs = {
-            "shape": prepared["shape"],
-            "question": standalone,
-            "documents": render(passages),
-            "conference": self.settings.conference,
-        }
         try:
-            for segment in self._generate(inputs, timings, mark, segmenter):
-                kept = verifier.verify(segment.sentence)
-                if kept is None:
-                    segmenter.skip(segment.separator)
-                    continue
-                delta = segmenter.emit(kept, segment.separator)
+            for delta in self.generate_verified(prepared, verifier):
                 shown.append(delta)
                 yield delta
-        except (httpx.HTTPError, ConnectionError, ResponseError, LLMUnavailableError, TimeoutError) as exc:
+        except MODEL_FAILURES as exc:
             log.warning("%s failed: %s", self.backend.name, exc)
-            fallback.notice = failure_notice(exc, self.backend, self.settings)
+            forget_checks()
+            fallback.notice = failure_notice(exc, self.backend, self.settings.first_token_timeout)
             fallback.verification = verifier.check
-            yield finish(fallback)
+            yield self.finish(prepared, fallback)
             return
-        timings["generate"] = _ms(mark)
+        yield self.finish(prepared, self.conclude(prepared, verifier, "".join(shown).strip()))
 
-        for word in uncovered(retrieval, "".join(shown)):
-            # Partial coverage, said plainly even when the model forgot to.
-            delta = segmenter.emit(f"The recaps don't mention “{word}”.", "", paragraph=True)
-            shown.append(delta)
+    def prepare(self, question: str, turns: Sequence[Turn], view: IndexView) -> Prepared:
+        """Condense, retrieve, route and number the passages; also compose the extractive fallback."""
+        started = time.perf_counter()
+        try:
+            chain_output = self.prepare_chain(view).invoke({"question": question, "history": list(turns)})
+        except (httpx.HTTPError, ConnectionError, ResponseError) as exc:
+            # Only the model-condensation step talks to Ollama here, and it falls back by itself.
+            raise LLMUnavailableError(failure_notice(exc, self.backend, self.settings.first_token_timeout)) from exc
+        retrieval: Retrieval = chain_output["retrieval"]
+        texts = view.texts(p.source.id for p in retrieval.passages)
+        return Prepared(
+            question=chain_output["standalone"],
+            retrieval=retrieval,
+            shape=chain_output["shape"],
+            passages=chain_output["passages"],
+            fallback=extractive_answer(retrieval, view.store, texts, self.settings),
+            started=started,
+            timings={"retrieve": _ms(started)},
+        )
+
+    def generate_verified(self, prepared: Prepared, verifier: Verifier) -> Iterator[str]:
+        """The model's answer, sentence by sentence, each shown only once verification keeps it.
+
+        Ends with a plain statement for each part of the question no recap covers, if the model
+        did not say so itself.
+        """
+        segmenter = Segmenter()
+        mark = time.perf_counter()
+        inputs = {
+            "shape": prepared.shape,
+            "question": prepared.question,
+            "documents": render(prepared.passages),
+            "conference": self.settings.conference,
+        }
+        shown = ""
+        for segment in self._generate(inputs, prepared.timings, mark, segmenter):
+            kept = verifier.verify(segment.sentence)
+            if kept is None:
+                segmenter.skip(segment.separator)
+                continue
+            delta = segmenter.emit(kept, segment.separator)
+            shown += delta
             yield delta
-        text = "".join(shown).strip()
-        if not verifier.citations:
-            if text and NOT_COVERED.search(text):
-                yield finish(Answer(text, [], True, self.backend.name, verification=verifier.check))
-                return
-            fallback.notice = (
-                f"None of {self.backend.name}'s cited statements could be verified against the recaps; "
-                "showing quotes instead."
-            )
-            fallback.verification = verifier.check
-            yield finish(fallback)
-            return
-        yield finish(Answer(text, verifier.citations, False, self.backend.name, verification=verifier.check))
+        prepared.timings["generate"] = _ms(mark)
+        for word in uncovered(prepared.retrieval, shown):
+            # Partial coverage, said plainly even when the model forgot to.
+            yield segmenter.emit(f"The recaps don't mention “{word}”.", "", paragraph=True)
+
+    def conclude(self, prepared: Prepared, verifier: Verifier, text: str) -> Answer:
+        """The answer the verified text makes, or the fallback when none of its claims held up."""
+        if verifier.citations:
+            return Answer(text, verifier.citations, False, self.backend.name, verification=verifier.check)
+        if text and NOT_COVERED.search(text):
+            return Answer(text, [], True, self.backend.name, verification=verifier.check)
+        fallback = prepared.fallback
+        fallback.notice = (
+            f"None of {self.backend.name}'s cited statements could be verified against the recaps; "
+            "showing quotes instead."
+        )
+        fallback.verification = verifier.check
+        return fallback
+
+    def finish(self, prepared: Prepared, answer: Answer) -> Answer:
+        """`answer` with the question it answered and the timings of every stage."""
+        prepared.timings["total"] = _ms(prepared.started)
+        answer.timings = {**prepared.timings, **{k: v for k, v in answer.timings.items() if k not in prepared.timings}}
+        answer.question = prepared.question
+        return answer
 
     def _generate(
         self, inputs: dict[str, Any], timings: dict[str, float], mark: float, segmenter: Segmenter

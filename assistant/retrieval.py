@@ -14,8 +14,9 @@ import numpy as np
 
 from index.catalog import Source
 from index.embeddings import Embedder
-from index.keyword import KeywordIndex, expand, terms
-from index.store import StoredChunk, VectorStore
+from index.keyword import expand, terms
+from index.protocols import KeywordReader, StoreReader
+from index.store import StoredChunk
 
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the head of each ranking
 
@@ -127,8 +128,8 @@ def scope_to_named_sources(
 class Retriever:
     def __init__(
         self,
-        store: VectorStore,
-        keyword: KeywordIndex,
+        store: StoreReader,
+        keyword: KeywordReader,
         sources: dict[str, Source],
         embedder: Embedder,
         candidates: int,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.core import Assistant
 from index.catalog import Source
+from index.embeddings import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -48,31 +49,31 @@ class TopicMatrix:
 
 
 class TopicMap:
-    """Scores topics against the assistant's sources; paragraph vectors are cached per source version."""
+    """Scores topics against sources; paragraph vectors are cached per source version."""
 
-    def __init__(self, assistant: Assistant, topics: dict[str, str] | None = None) -> None:
-        self.assistant = assistant
+    def __init__(self, embedder: Embedder, topics: dict[str, str] | None = None) -> None:
+        self.embedder = embedder
         self.topics = dict(topics or CANDIDATE_TOPICS)
         self._lock = threading.Lock()
         self._paragraphs: dict[str, np.ndarray] = {}  # source id (one version of a file) -> vectors
         self._topic_vectors: np.ndarray | None = None
 
-    def _vectors_for(self, source: Source) -> np.ndarray:
+    def _vectors_for(self, source: Source, text_of: Callable[[str], str]) -> np.ndarray:
         if source.id not in self._paragraphs:
-            text = self.assistant.document_text(source.id)
+            text = text_of(source.id)
             paragraphs = [p.strip() for p in _PARAGRAPH.split(text) if len(p.strip()) >= _MIN_PARAGRAPH]
-            self._paragraphs[source.id] = self.assistant.embedder.embed(paragraphs or [text[:2000]])
+            self._paragraphs[source.id] = self.embedder.embed(paragraphs or [text[:2000]])
         return self._paragraphs[source.id]
 
-    def matrix(self) -> TopicMatrix:
-        """The map for the sources indexed now (computed once per source, so cheap after the first call)."""
+    def matrix(self, sources: list[Source], text_of: Callable[[str], str]) -> TopicMatrix:
+        """The map for `sources`, whose texts `text_of(source_id)` gives (each embedded once, so cheap
+        after the first call)."""
         with self._lock:  # two browsers opening the tab at once should not embed everything twice
-            sources = self.assistant.sources()
             if self._topic_vectors is None:
-                self._topic_vectors = self.assistant.embedder.embed(list(self.topics.values()))
+                self._topic_vectors = self.embedder.embed(list(self.topics.values()))
             columns = []
             for source in sources:
-                sims = self._vectors_for(source) @ self._topic_vectors.T  # [paragraph][topic]
+                sims = self._vectors_for(source, text_of) @ self._topic_vectors.T  # [paragraph][topic]
                 best = np.sort(sims, axis=0)[-_BEST:]
                 columns.append(best.mean(axis=0))
             known = {s.id for s in sources}

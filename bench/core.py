@@ -20,8 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from assistant import Assistant
 from assistant.evaluation import load_questions
 from index.settings import Settings

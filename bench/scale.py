@@ -34,8 +34,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from assistant import Assistant
 from assistant.evaluation import found, load_questions
 from index.settings import Settings

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from index.documents import DocumentMeta
+from index.metadata import DocumentMeta
 
 CATALOG_VERSION = 1
 

@@ -10,37 +10,23 @@ import hashlib
 import logging
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from index.errors import BadDocumentError
+from index.loaders import LOADER_SUFFIXES, load
+from index.metadata import DocumentMeta
 
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.toml"
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-# Kept in step with index.loaders (which imports this module, so it cannot be imported from here).
-LOADER_SUFFIXES = {".html", ".htm", ".xhtml", ".pdf"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | LOADER_SUFFIXES
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | LOADER_SUFFIXES  # the one list of what ingest (and the UI's upload) accepts
 _FIRST_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class DocumentMeta:
-    title: str = ""
-    author: str = ""
-    publisher: str = ""
-    date: str = ""
-    url: str = ""
-
-    def merged(self, override: DocumentMeta) -> DocumentMeta:
-        """Fields set in `override` win; empty ones keep ours."""
-        mine, theirs = asdict(self), asdict(override)
-        return DocumentMeta(**{k: theirs[k] or mine[k] for k in mine})
 
 
 @dataclass(frozen=True)
@@ -155,8 +141,6 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> Document:
     data = read_bytes(path, max_bytes)
     fallback = DocumentMeta(title=path.stem.replace("_", " ").replace("-", " "))
     if path.suffix.lower() in LOADER_SUFFIXES:
-        from index.loaders import load  # imported late: it imports this module (and trafilatura, pypdf)
-
         loaded = load(path, data)
         return Document(
             path=path,

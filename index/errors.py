@@ -21,3 +21,11 @@ class IndexNotReadyError(RecapError):
 
 class LLMUnavailableError(RecapError):
     """The local model could not answer (Ollama not running, model not pulled, timed out, cut off)."""
+
+
+class SettingsError(RecapError, ValueError):
+    """A setting (from `RECAP_*`, a CLI option or an `Assistant(**overrides)` keyword) is invalid."""
+
+
+class BadQuestionError(RecapError, ValueError):
+    """A question that cannot be asked (empty, say)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from index.catalog import Catalog, Source, SourceRecord
+from index.embeddings import empty_vectors
 from index.keyword import KeywordIndex
 from index.store import SentenceVectors, StoredChunk, VectorStore
 
@@ -61,7 +62,7 @@ class StoreGroup:
         parts = [s.sentence_vectors(chunk_ids) for s in self.stores]
         parts = [p for p in parts if p.chunk_ids]
         if not parts:
-            return SentenceVectors([], [], [], np.zeros((0, 384), dtype=np.float32))
+            return SentenceVectors([], [], [], empty_vectors())
         return SentenceVectors(
             chunk_ids=[c for p in parts for c in p.chunk_ids],
             spans=[sp for p in parts for sp in p.spans],

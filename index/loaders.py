@@ -14,13 +14,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.documents import DocumentMeta
 from index.errors import BadDocumentError
+from index.metadata import DocumentMeta
 
 log = logging.getLogger(__name__)
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PDF_SUFFIXES = frozenset({".pdf"})
+LOADER_SUFFIXES = HTML_SUFFIXES | PDF_SUFFIXES
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.MULTILINE)
 _MANY_BLANKS = re.compile(r"\n{3,}")
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.errors import SettingsError
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus" / "kubecon-eu-2024"
 
@@ -94,3 +97,26 @@ class Settings(BaseSettings):
         """The (user, password) pair for the UI's login, or None when auth is off."""
         password = self.ui_password.get_secret_value()
         return (self.ui_user, password) if self.ui_user and password else None
+
+
+def load_settings(base: Settings | None = None, **overrides: Any) -> Settings:
+    """`base` (default: the environment's `RECAP_*` settings) with `overrides`, all validated.
+
+    Raises `SettingsError` naming each bad setting in one line (`top_k: Input should be greater
+    than or equal to 1`), whether it came from the environment or from `overrides`.
+    """
+    given = {k: v for k, v in overrides.items() if v is not None}
+    unknown = sorted(set(given) - set(Settings.model_fields))
+    if unknown:
+        raise SettingsError(f"unknown setting(s): {', '.join(unknown)}")
+    try:
+        if base is None:
+            return Settings(**given)
+        return Settings.model_validate({**dict(base), **given}) if given else base
+    except ValidationError as exc:
+        raise SettingsError(describe(exc)) from exc
+
+
+def describe(exc: ValidationError) -> str:
+    """Each invalid setting and why, on one line."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'setting'}: {e['msg']}" for e in exc.errors())

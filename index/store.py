@@ -10,22 +10,41 @@ import json
 import logging
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
 from chromadb.api.client import SharedSystemClient
+from chromadb.api.collection_configuration import CreateCollectionConfiguration
+from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 from chromadb.config import System
 
 from index.chunking import Chunk
+from index.embeddings import empty_vectors
 from index.errors import IndexNotReadyError
 from index.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+COSINE: CreateCollectionConfiguration = {"hnsw": {"space": "cosine"}}
+
+
+def _one_of(values: Sequence[str], field: str) -> Where:
+    """A filter matching `field` equal to any of `values`."""
+    return cast(Where, {field: {"$in": list(values)}})
+
+
+def _first_query(rows: list[list[T]] | None) -> list[T]:
+    """The results for our one query vector (Chroma answers a list per query)."""
+    return rows[0] if rows else []
+
+
+def _meta_int(meta: Mapping[str, Any], key: str) -> int:
+    return int(meta[key])
 
 
 @dataclass(frozen=True)
@@ -39,7 +58,7 @@ class StoredChunk:
     similarity: float = 0.0
 
     @classmethod
-    def from_chroma(cls, chunk_id: str, text: str, meta: dict[str, Any], similarity: float = 0.0) -> StoredChunk:
+    def from_chroma(cls, chunk_id: str, text: str, meta: Mapping[str, Any], similarity: float = 0.0) -> StoredChunk:
         return cls(
             id=chunk_id,
             text=text,
@@ -72,7 +91,8 @@ class _SystemUsers:
         self._retired: dict[int, System] = {}  # out of Chroma's cache, still read by some store
 
     def attach(self, store: VectorStore, client: chromadb.ClientAPI) -> None:
-        system = _chroma_cache().get(getattr(client, "_identifier", None))
+        identifier = getattr(client, "_identifier", None)
+        system = _chroma_cache().get(identifier) if isinstance(identifier, str) else None
         if system is None:  # a server's client: nothing of ours to free
             return
         with self._lock:
@@ -151,12 +171,11 @@ class VectorStore:
     def __init__(self, settings: Settings, client: chromadb.ClientAPI | None = None, fresh: bool = False) -> None:
         self.client = client or make_client(settings, fresh=fresh)
         system_users.attach(self, self.client)
-        config = {"hnsw": {"space": "cosine"}}
         self.chunks = self.client.get_or_create_collection(
-            f"{settings.collection}-chunks", embedding_function=None, configuration=config
+            f"{settings.collection}-chunks", embedding_function=None, configuration=COSINE
         )
         self.sentences = self.client.get_or_create_collection(
-            f"{settings.collection}-sentences", embedding_function=None, configuration=config
+            f"{settings.collection}-sentences", embedding_function=None, configuration=COSINE
         )
         self._batch = max(1, min(self.client.get_max_batch_size(), 2000))
 
@@ -207,7 +226,7 @@ class VectorStore:
         ids = list(ids)
         for i in range(0, len(ids), self._batch):
             part = ids[i : i + self._batch]
-            self.sentences.delete(where={"chunk_id": {"$in": part}})
+            self.sentences.delete(where=_one_of(part, "chunk_id"))
             self.chunks.delete(ids=part)
 
     def source_counts(self) -> dict[str, int]:
@@ -238,7 +257,11 @@ class VectorStore:
         return [
             StoredChunk.from_chroma(cid, doc or "", meta, 1.0 - float(dist))
             for cid, doc, meta, dist in zip(
-                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
+                _first_query(res["ids"]),
+                _first_query(res["documents"]),
+                _first_query(res["metadatas"]),
+                _first_query(res["distances"]),
+                strict=True,
             )
             if meta
         ]
@@ -252,7 +275,7 @@ class VectorStore:
             query_embeddings=[vector], n_results=min(n, total), include=["metadatas", "distances"]
         )
         best: dict[str, float] = {}
-        for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
+        for meta, dist in zip(_first_query(res["metadatas"]), _first_query(res["distances"]), strict=True):
             if meta:  # see query(): deleted by another process since this client loaded its vectors
                 best.setdefault(str(meta["chunk_id"]), 1.0 - float(dist))
         return list(best.items())
@@ -276,7 +299,7 @@ class VectorStore:
         res = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
         by_id = {
             cid: StoredChunk.from_chroma(cid, doc or "", meta)
-            for cid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+            for cid, doc, meta in zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=True)
             if meta
         }
         return [by_id[i] for i in ids if i in by_id]
@@ -290,20 +313,20 @@ class VectorStore:
                 return out
             out.extend(
                 StoredChunk.from_chroma(cid, doc or "", meta)
-                for cid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+                for cid, doc, meta in zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=True)
                 if meta
             )
             offset += len(res["ids"])
 
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> SentenceVectors:
         if not chunk_ids:
-            return SentenceVectors([], [], [], np.zeros((0, 384), dtype=np.float32))
-        res = self.sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}}, include=["metadatas", "embeddings"])
+            return SentenceVectors([], [], [], empty_vectors())
+        res = self.sentences.get(where=_one_of(chunk_ids, "chunk_id"), include=["metadatas", "embeddings"])
         metas = res["metadatas"] or []
-        vectors = np.asarray(res["embeddings"], dtype=np.float32) if metas else np.zeros((0, 384), np.float32)
+        vectors = np.asarray(res["embeddings"], dtype=np.float32) if metas else empty_vectors()
         return SentenceVectors(
             chunk_ids=[str(m["chunk_id"]) for m in metas],
-            spans=[(int(m["start"]), int(m["end"])) for m in metas],
+            spans=[(_meta_int(m, "start"), _meta_int(m, "end")) for m in metas],
             source_ids=[str(m["source_id"]) for m in metas],
             vectors=vectors,
         )

@@ -88,8 +88,8 @@ def test_ollama_check_is_cached_for_its_ttl(monkeypatch: pytest.MonkeyPatch) -> 
 
     calls: list[str] = []
 
-    def fake_check(host: str, model: str, timeout: float) -> None:
-        calls.append(host)
+    def fake_check(backend: backends.Backend, timeout: float) -> None:
+        calls.append(backend.host)
         raise backends.LLMUnavailableError("Ollama is not running")
 
     monkeypatch.setattr(backends, "check_ollama", fake_check)

@@ -113,3 +113,37 @@ def test_eval_prints_table_and_writes_json_and_png(corpus_index: Path, tmp_path:
     assert report["results"][0]["missing"] == ["no such phrase anywhere"]
     assert report["source_coverage"] == 1.0 and report["citation_validity"] == 1.0
     assert (tmp_path / "out" / "eval.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bad_setting_and_unusable_path_are_one_line_errors(corpus_index: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "RECAP_DATA_DIR": str(corpus_index), "RECAP_TOP_K": "0"}
+    result = subprocess.run([*RECAP, "ask", "Wasm?"], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == ["error: top_k: Input should be greater than or equal to 1"]
+
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("a file where the data directory should be")
+    result = recap(not_a_folder, "sources")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {not_a_folder}") and "Not a directory" in lines[0]
+
+
+def test_an_unexpected_error_is_one_line_or_a_traceback_with_v(
+    monkeypatch: pytest.MonkeyPatch, corpus_index: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from assistant import Assistant
+    from assistant.cli import cli
+
+    def broken(self: Assistant) -> list[object]:
+        raise RuntimeError("the index exploded")
+
+    monkeypatch.setattr(Assistant, "sources", broken)
+    monkeypatch.setenv("RECAP_DATA_DIR", str(corpus_index))
+    quiet = CliRunner().invoke(cli, ["sources"])
+    assert quiet.exit_code == 1 and "Traceback" not in quiet.output
+    assert "unexpected RuntimeError: the index exploded (run with -v for details)" in quiet.output
+    verbose = CliRunner().invoke(cli, ["-v", "sources"])
+    assert isinstance(verbose.exception, RuntimeError)  # raised, so the traceback is shown

@@ -86,15 +86,9 @@ def with_model(data_dir: Path, embedder: Embedder, host: str, llm: str = "ollama
 
 
 def run(assistant: Assistant, question: str, history: list[tuple[str, str]] | None = None) -> tuple[str, Answer]:
-    deltas: list[str] = []
-    answer = None
-    for item in assistant.stream(question, history):
-        if isinstance(item, Answer):
-            answer = item
-        else:
-            deltas.append(item)
-    assert answer is not None
-    return "".join(deltas), answer
+    stream = assistant.stream(question, history)
+    deltas = list(stream)
+    return "".join(deltas), stream.answer()
 
 
 def test_good_answer_cites_the_right_recaps(serve, corpus_index: Path, embedder: Embedder) -> None:

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from index.settings import Settings
 from ui.app import Server
 
-playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,54 +53,54 @@ booth crowd loved it <img src=x onerror="window.__pwned = 'img'"> because Zanzib
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    with playwright.sync_playwright() as p:
+    with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
 
 @pytest.fixture
-def page(browser: object, ui: tuple[Server, Settings]) -> Iterator[object]:
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+def page(browser: Browser, ui: tuple[Server, Settings]) -> Iterator[Page]:
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(ui[0].url)
     page.wait_for_selector("#recap-question textarea")
     yield page
     page.close()
 
 
-def ask(page: object, question: str) -> None:
+def ask(page: Page, question: str) -> None:
     """Type `question`, send it, and wait until its answer (and its cards, if any) are shown."""
-    page.locator("#recap-question textarea").fill(question)  # type: ignore[attr-defined]
-    page.locator("#recap-ask").click()  # type: ignore[attr-defined]
-    page.wait_for_selector("#recap-status .recap-badge", timeout=ANSWER_TIMEOUT)  # type: ignore[attr-defined]
+    page.locator("#recap-question textarea").fill(question)
+    page.locator("#recap-ask").click()
+    page.wait_for_selector("#recap-status .recap-badge", timeout=ANSWER_TIMEOUT)
 
 
-def upload(page: object, path: Path) -> None:
-    page.get_by_role("tab", name="Sources").click()  # type: ignore[attr-defined]
-    page.locator("#recap-upload input[type=file]").set_input_files(str(path))  # type: ignore[attr-defined]
-    page.locator("#recap-report li").first.wait_for(timeout=ANSWER_TIMEOUT)  # type: ignore[attr-defined]
+def upload(page: Page, path: Path) -> None:
+    page.get_by_role("tab", name="Sources").click()
+    page.locator("#recap-upload input[type=file]").set_input_files(str(path))
+    page.locator("#recap-report li").first.wait_for(timeout=ANSWER_TIMEOUT)
 
 
-def test_wasm_question_shows_answer_and_source_cards(page: object, artifacts: Path) -> None:
-    page.get_by_role("button", name="What did people say about Wasm?").click()  # type: ignore[attr-defined]
-    page.wait_for_selector("#recap-cards .recap-card", timeout=ANSWER_TIMEOUT)  # type: ignore[attr-defined]
-    answer = page.locator("#recap-chat .bot").last  # type: ignore[attr-defined]
+def test_wasm_question_shows_answer_and_source_cards(page: Page, artifacts: Path) -> None:
+    page.get_by_role("button", name="What did people say about Wasm?").click()
+    page.wait_for_selector("#recap-cards .recap-card", timeout=ANSWER_TIMEOUT)
+    answer = page.locator("#recap-chat .bot").last
     assert "Wasm" in answer.inner_text() or "WebAssembly" in answer.inner_text()
-    assert page.locator("#recap-status").inner_text().strip().startswith("extractive")  # type: ignore[attr-defined]
-    cards = page.locator("#recap-cards .recap-card")  # type: ignore[attr-defined]
+    assert page.locator("#recap-status").inner_text().strip().startswith("extractive")
+    cards = page.locator("#recap-cards .recap-card")
     assert cards.count() >= 3
     first = cards.first
     assert first.locator(".recap-byline").inner_text().strip()
     assert first.locator("a.recap-title").get_attribute("href").startswith("https://")
     assert first.locator(".recap-quote mark").inner_text().strip()
-    page.screenshot(path=str(artifacts / "ui-answer.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(artifacts / "ui-answer.png"), full_page=True)
 
     # [2] in the answer leads to card 2, and opening it shows the section the quote came from.
     answer.locator('a[href="#recap-cite-2"]').first.click()
-    second = page.locator("#recap-cite-2")  # type: ignore[attr-defined]
+    second = page.locator("#recap-cite-2")
     assert not second.locator(".recap-section").is_visible()
     second.locator("summary").click()
     section = second.locator(".recap-section")
@@ -111,54 +111,54 @@ def test_wasm_question_shows_answer_and_source_cards(page: object, artifacts: Pa
     second.screenshot(path=str(artifacts / "ui-card-open.png"))
 
 
-def test_uploaded_recap_is_listed_and_answerable(page: object, artifacts: Path, tmp_path: Path) -> None:
+def test_uploaded_recap_is_listed_and_answerable(page: Page, artifacts: Path, tmp_path: Path) -> None:
     path = tmp_path / "hallway-notes.md"
     path.write_text(NEW_RECAP, encoding="utf-8")
     upload(page, path)
-    assert "added" in page.locator("#recap-report").inner_text()  # type: ignore[attr-defined]
-    library = page.locator("#recap-library")  # type: ignore[attr-defined]
+    assert "added" in page.locator("#recap-report").inner_text()
+    library = page.locator("#recap-library")
     library.get_by_text("Hallway notes from Paris").wait_for()
     assert "Grace Hopper" in library.inner_text()
-    page.screenshot(path=str(artifacts / "ui-sources.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(artifacts / "ui-sources.png"), full_page=True)
 
-    page.get_by_role("tab", name="Ask").click()  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="Ask").click()
     ask(page, "What does Marzipanctl do?")
-    page.wait_for_selector("#recap-cards .recap-card", timeout=ANSWER_TIMEOUT)  # type: ignore[attr-defined]
-    titles = page.locator("#recap-cards .recap-title").all_inner_texts()  # type: ignore[attr-defined]
+    page.wait_for_selector("#recap-cards .recap-card", timeout=ANSWER_TIMEOUT)
+    titles = page.locator("#recap-cards .recap-title").all_inner_texts()
     assert any("Hallway notes from Paris" in t for t in titles)
 
 
-def test_hostile_recap_renders_as_text_and_runs_nothing(page: object, artifacts: Path, tmp_path: Path) -> None:
+def test_hostile_recap_renders_as_text_and_runs_nothing(page: Page, artifacts: Path, tmp_path: Path) -> None:
     path = tmp_path / "zanzibarium.md"
     path.write_text(HOSTILE_RECAP, encoding="utf-8")
     upload(page, path)
-    page.locator("#recap-library").get_by_text("Zanzibarium notes").wait_for()  # type: ignore[attr-defined]
+    page.locator("#recap-library").get_by_text("Zanzibarium notes").wait_for()
 
-    page.get_by_role("tab", name="Ask").click()  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="Ask").click()
     ask(page, "What was the surprise about Zanzibarium telemetry?")
-    page.wait_for_selector("#recap-cards .recap-card", timeout=ANSWER_TIMEOUT)  # type: ignore[attr-defined]
-    for card in page.locator("#recap-cards .recap-card").all():  # type: ignore[attr-defined]
+    page.wait_for_selector("#recap-cards .recap-card", timeout=ANSWER_TIMEOUT)
+    for card in page.locator("#recap-cards .recap-card").all():
         card.locator("summary").click()
-    page.wait_for_timeout(500)  # type: ignore[attr-defined]
-    page.screenshot(path=str(artifacts / "ui-hostile.png"), full_page=True)  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "ui-hostile.png"), full_page=True)
 
-    assert page.evaluate("window.__pwned") is None  # type: ignore[attr-defined]
-    shown = page.locator("#recap-cards").inner_text()  # type: ignore[attr-defined]
+    assert page.evaluate("window.__pwned") is None
+    shown = page.locator("#recap-cards").inner_text()
     assert "<script>" in shown or "onerror" in shown  # the markup is visible as text
-    chat = page.locator("#recap-chat .bot").last.inner_text()  # type: ignore[attr-defined]
+    chat = page.locator("#recap-chat .bot").last.inner_text()
     assert "Zanzibarium" in chat
-    assert page.locator("#recap-cards img, #recap-chat img[src='x'], #recap-library img").count() == 0  # type: ignore[attr-defined]
-    assert page.locator("a[href^='javascript:']").count() == 0  # type: ignore[attr-defined]
+    assert page.locator("#recap-cards img, #recap-chat img[src='x'], #recap-library img").count() == 0
+    assert page.locator("a[href^='javascript:']").count() == 0
 
 
-def test_topic_map_cell_asks_about_that_recap(page: object, artifacts: Path) -> None:
-    page.get_by_role("tab", name="Topic map").click()  # type: ignore[attr-defined]
-    cell = page.locator(".recap-cell[data-topic='AI / LLMs']").first  # type: ignore[attr-defined]
+def test_topic_map_cell_asks_about_that_recap(page: Page, artifacts: Path) -> None:
+    page.get_by_role("tab", name="Topic map").click()
+    cell = page.locator(".recap-cell[data-topic='AI / LLMs']").first
     cell.wait_for(timeout=ANSWER_TIMEOUT)
-    assert page.locator(".recap-heatmap tbody tr").count() >= 5  # type: ignore[attr-defined]
-    page.screenshot(path=str(artifacts / "ui-topic-map.png"), full_page=True)  # type: ignore[attr-defined]
+    assert page.locator(".recap-heatmap tbody tr").count() >= 5
+    page.screenshot(path=str(artifacts / "ui-topic-map.png"), full_page=True)
     source = cell.get_attribute("data-source")
     cell.click()
-    page.wait_for_selector("#recap-status .recap-badge", timeout=ANSWER_TIMEOUT)  # type: ignore[attr-defined]
-    asked = page.locator("#recap-chat .user").last.inner_text()  # type: ignore[attr-defined]
+    page.wait_for_selector("#recap-status .recap-badge", timeout=ANSWER_TIMEOUT)
+    asked = page.locator("#recap-chat .user").last.inner_text()
     assert asked.strip() == f"What did {source} say about AI / LLMs?"

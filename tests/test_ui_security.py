@@ -97,7 +97,7 @@ def test_unsupported_and_oversized_uploads_are_refused(fresh_assistant: Assistan
     large = tmp_path / "large.md"
     large.write_text("# Large\n\n" + "text " * 1000, encoding="utf-8")
     report, _, _ = ui.add_recaps([str(script), str(large)])
-    assert "run.sh" in report and "not a supported type" in report
+    assert "run.sh" in report and "unsupported file type" in report
     assert "large.md" in report and "larger than" in report
     assert {s.id for s in fresh_assistant.sources()} == before
 

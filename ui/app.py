@@ -11,23 +11,18 @@ import html
 import logging
 import re
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.core import Assistant
-from assistant.types import Answer
-from index.documents import SUPPORTED_SUFFIXES
-from index.errors import RecapError
-from index.settings import Settings
+from assistant import Answer, Assistant, RecapError, Settings
+from assistant.topics import question_for
+from index.documents import SUPPORTED_SUFFIXES, check_supported
 from ui import render
 from ui.style import CSS, HEAD, HEATMAP_JS
-from ui.topics import TopicMap, question_for
 
 log = logging.getLogger(__name__)
 
@@ -40,52 +35,18 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 Turns = list[tuple[str, str]]
 
 
-class ReadWriteLock:
-    """Many answers at once, or one ingest alone: an ingest swaps the index an answer is reading."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._writers_waiting = 0  # new readers wait behind a waiting writer, so uploads can't starve
-
-    @contextmanager
-    def reading(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writing and self._writers_waiting == 0)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        with self._cond:
-            self._writers_waiting += 1
-            self._cond.wait_for(lambda: not self._writing and self._readers == 0)
-            self._writers_waiting -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
-
-
 @dataclass
 class RecapUI:
-    """The handlers behind the app, separate from the layout so they can be called directly."""
+    """The handlers behind the app, separate from the layout so they can be called directly.
+
+    They call the `Assistant` only; it answers from several threads at once and keeps each answer
+    on the index version it started with while an upload is ingested.
+    """
 
     assistant: Assistant
     settings: Settings
 
     def __post_init__(self) -> None:
-        self.lock = ReadWriteLock()
-        self.topics = TopicMap(self.assistant)
         self.uploads = self.settings.data_dir / "uploads"
 
     # -- chat ---------------------------------------------------------------------------------------
@@ -108,21 +69,14 @@ class RecapUI:
             return
         chat += [{"role": "user", "content": render.escape_markdown(question)}, {"role": "assistant", "content": ""}]
         yield chat, "", turns, render.status_html(None, "Searching the recaps…"), ""
-        answer: Answer | None = None
-        draft = ""
         try:
-            with self.lock.reading():
-                for item in self.assistant.stream(question, turns):
-                    if isinstance(item, Answer):
-                        answer = item
-                    else:
-                        draft += item
-                        chat[-1]["content"] = render.answer_markdown(draft, numbers=set())
-                        yield chat, "", turns, render.status_html(None, "Writing the answer…"), ""
-                if answer is None:
-                    raise RecapError("the answer stream ended without an answer")
-                cards = self.cards(answer)
-        except (RecapError, ValueError) as exc:
+            stream = self.assistant.stream(question, turns)
+            for _ in stream:
+                chat[-1]["content"] = render.answer_markdown(stream.text, numbers=set())
+                yield chat, "", turns, render.status_html(None, "Writing the answer…"), ""
+            answer = stream.answer()
+            cards = self.cards(answer)
+        except RecapError as exc:
             log.warning("question failed: %s", exc)
             chat[-1]["content"] = render.escape_markdown(f"Sorry, that did not work: {exc}")
             yield chat, "", turns, "", ""
@@ -138,18 +92,15 @@ class RecapUI:
 
     def ask(self, question: str) -> dict[str, Any]:
         """The `ask` API endpoint: one answer with its citations, as `recap ask --json` prints it."""
-        with self.lock.reading():
-            return self.assistant.ask(question).to_json()
+        return self.assistant.ask(question).to_json()
 
     # -- sources ------------------------------------------------------------------------------------
 
     def library(self) -> str:
-        with self.lock.reading():
-            return render.sources_html(self.assistant.sources())
+        return render.sources_html(self.assistant.sources())
 
     def heatmap(self) -> str:
-        with self.lock.reading():
-            matrix = self.topics.matrix()
+        matrix = self.assistant.topic_map()
         return render.heatmap_html(matrix.topics, matrix.sources, matrix.scores)
 
     def add_recaps(self, files: list[str] | None, progress: gr.Progress | None = None) -> tuple[str, str, None]:
@@ -165,8 +116,10 @@ class RecapUI:
             name = _SAFE_NAME.sub("-", path.name).lstrip(".-") or "recap.txt"
             if progress is not None:
                 progress((i, len(paths)), desc=f"Indexing {name}")
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                errors.append((name, f"not a supported type ({', '.join(sorted(SUPPORTED_SUFFIXES))})"))
+            try:
+                check_supported(Path(name))  # the check ingest makes, before anything is copied
+            except RecapError as exc:
+                errors.append((name, str(exc).removeprefix(f"{name}: ")))
                 continue
             if path.stat().st_size > limit:
                 errors.append((name, f"larger than {self.settings.ui_max_upload_mb:g} MB"))
@@ -178,8 +131,7 @@ class RecapUI:
                 target = self.uploads / f"{target.stem}-{digest}{target.suffix}"
             shutil.copyfile(path, target)
             try:
-                with self.lock.writing():
-                    report = self.assistant.ingest([target], progress=True)
+                report = self.assistant.ingest([target], progress=True)
             except RecapError as exc:
                 errors.append((name, str(exc)))
                 continue

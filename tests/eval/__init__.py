@@ -1,0 +1,1 @@
+"""The evaluation sets (JSONL), shipped as package data `assistant.evalsets`; see README.md here."""
