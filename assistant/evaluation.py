@@ -6,6 +6,7 @@ kind "unanswerable" has none and must make the assistant abstain.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import statistics
@@ -19,6 +20,14 @@ from assistant.core import Assistant
 # Package data (`assistant.evalsets` is tests/eval in the source tree), so an installed wheel has it too.
 EVAL_SETS = Path(str(files("assistant.evalsets")))
 DEFAULT_QUESTIONS = EVAL_SETS / "questions.jsonl"
+SPLIT_SALT = "recap-eval-split:"
+DEV_PERCENT = 60  # about 60% of every set is dev (where constants are chosen), 40% test (only scored)
+
+
+def split_of(item_id: str) -> str:
+    """The split an item belongs to ("dev" or "test"), by a seeded hash of its id: stable, blind to its text."""
+    bucket = int(hashlib.sha256(f"{SPLIT_SALT}{item_id}".encode()).hexdigest()[:8], 16) % 100
+    return "dev" if bucket < DEV_PERCENT else "test"
 
 
 @dataclass(frozen=True)
