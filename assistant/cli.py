@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 from rich.console import Console
@@ -17,6 +18,10 @@ from rich.markup import escape
 
 from assistant.core import Assistant
 from assistant.types import Answer
+
+if TYPE_CHECKING:
+    from assistant.evaluation import EvalReport
+    from assistant.graded import GradedReport
 from index.errors import RecapError
 from index.ingest import IngestReport
 from index.settings import Settings, load_settings
@@ -121,11 +126,26 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+
+
+def markup(text: str) -> str:
+    """Answer text as rich markup: literal, except that a Markdown link a recap wrote (quoted
+    verbatim) shows as its text, linked, rather than as brackets and a URL."""
+    parts: list[str] = []
+    last = 0
+    for match in _MARKDOWN_LINK.finditer(text):
+        url = match.group(2).replace("]", "%5D")
+        parts += [escape(text[last : match.start()]), f"[link={url}]{escape(match.group(1))}[/link]"]
+        last = match.end()
+    return "".join([*parts, escape(text[last:])])
+
+
 def print_answer(answer: Answer, text_shown: bool = False) -> None:
     if answer.notice:
         err.print(f"[yellow]{escape(answer.notice)}[/]")
     if not text_shown:
-        out.print(escape(answer.text))
+        out.print(markup(answer.text))
     if answer.citations:
         out.print()
     for c in answer.citations:
@@ -155,7 +175,7 @@ def stream_answer(assistant: Assistant, question: str, history: list[tuple[str, 
     """Print the answer as the model writes it (already verified), then its citations."""
     stream = assistant.stream(question, history)
     for delta in stream:
-        out.print(escape(delta), end="")
+        out.print(markup(delta), end="")
     if stream.text:
         out.print()
     answer = stream.answer()
@@ -252,24 +272,43 @@ def serve(ctx: click.Context, host: str | None, port: int | None, llm: str | Non
 @click.option(
     "--questions",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A JSONL question set (default: tests/eval/questions.jsonl).",
+    help="A JSONL question set, with evidence phrases or graded gold sentences (default: both bundled sets).",
 )
-@click.option("-k", "k", default=5, show_default=True, help="Retrieval depth for recall@k and MRR.")
+@click.option("-k", "k", default=5, show_default=True, help="Retrieval depth for recall@k, MRR and nDCG.")
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("eval-results"),
     show_default=True,
-    help="Folder for eval.json and eval.png.",
+    help="Folder for eval.json, eval.png and eval-graded.json.",
 )
+@_LLM_OPTION
 @click.pass_context
 @_friendly_errors
-def evaluate_command(ctx: click.Context, questions: Path | None, k: int, out_dir: Path) -> None:
-    """Measure retrieval recall@k, MRR, source coverage, citation validity, abstention and latency."""
+def evaluate_command(ctx: click.Context, questions: Path | None, k: int, out_dir: Path, llm: str | None) -> None:
+    """Measure retrieval and answers: recall@k, MRR, nDCG, answer precision and recall, abstention, latency."""
     from assistant.evaluation import DEFAULT_QUESTIONS, chart, evaluate, load_questions
+    from assistant.graded import BLIND_QUESTIONS, evaluate_graded, is_graded, load_graded
 
-    report = evaluate(_assistant(ctx), load_questions(questions or DEFAULT_QUESTIONS), k=k)
+    assistant = _assistant(ctx, llm=llm)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for path in [questions] if questions else [DEFAULT_QUESTIONS, BLIND_QUESTIONS]:
+        if is_graded(path):
+            graded = evaluate_graded(assistant, load_graded(path), k=k)
+            print_graded(graded, path)
+            written.append(out_dir / "eval-graded.json")
+            written[-1].write_text(json.dumps(graded.to_json(), indent=2, default=str), encoding="utf-8")
+            continue
+        report = evaluate(assistant, load_questions(path), k=k)
+        print_evaluation(report, k)
+        (out_dir / "eval.json").write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
+        written += [out_dir / "eval.json", chart(report, out_dir / "eval.png")]
+    out.print(f"wrote {escape(', '.join(str(p) for p in written))}")
+
+
+def print_evaluation(report: EvalReport, k: int) -> None:
     latencies = sorted(r.latency_ms for r in report.results)
     out.print(f"questions: {len(report.results)}")
     out.print(f"recall@{k}: {report.recall_at_k:.3f}   MRR: {report.mrr:.3f}")
@@ -281,10 +320,28 @@ def evaluate_command(ctx: click.Context, questions: Path | None, k: int, out_dir
     for r in report.results:
         if r.missing or (r.kind == "unanswerable") != r.abstained:
             out.print(f"  [yellow]{r.id}[/] {escape(r.question)}  missing: {escape(', '.join(r.missing)) or '—'}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "eval.json").write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
-    chart(report, out_dir / "eval.png")
-    out.print(f"wrote {escape(str(out_dir / 'eval.json'))} and {escape(str(out_dir / 'eval.png'))}")
+
+
+def print_graded(report: GradedReport, path: Path) -> None:
+    """Dev and test side by side, then each question kind (test split: it is only ever scored)."""
+    dev, test = report.figures("dev"), report.figures("test")
+    out.print(f"\n[bold]{escape(path.name)}[/]: graded at sentence level, {dev['questions']:.0f} dev / "
+              f"{test['questions']:.0f} test questions")  # fmt: skip
+    out.print(f"{'':28s} {'dev':>7s} {'test':>7s}")
+    for name in dev:
+        if name != "questions":
+            out.print(f"{name.replace('_', ' '):28s} {_figure(dev[name])} {_figure(test[name])}")
+    names = ["evidence_recall@" + str(report.k), "ndcg@" + str(report.k), "answer_precision", "answer_recall"]
+    out.print(f"\n{'test split, by kind':28s} " + " ".join(f"{n.split('@')[0][:9]:>9s}" for n in names))
+    for kind in report.kinds():
+        figures = report.figures("test", kind)
+        out.print(f"{kind:28s} " + " ".join(f"{_figure(figures[n]):>9s}" for n in names))
+
+
+def _figure(value: float | None) -> str:
+    if value is None:
+        return f"{'—':>7s}"
+    return f"{value:7.3f}" if value < 10 else f"{value:7.0f}"
 
 
 def main() -> None:

@@ -16,6 +16,12 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _TOPIC_IN_QUESTION = re.compile(r"\b(?:about|on|regarding)\s+(?P<topic>[^?]+)\??\s*$", re.IGNORECASE)
+# A short question that leans on the one before: it opens with a connective, or points back with a pronoun.
+_LEANS_BACK = re.compile(
+    r"^\s*(?:and|but|also|so|then)\b|\b(?:it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b",
+    re.IGNORECASE,
+)
+SHORT_FOLLOW_UP = 12  # words; a longer question usually says what it is about
 
 
 def topic_of(question: str) -> str | None:
@@ -31,11 +37,21 @@ def last_user_question(history: Sequence[Turn] | None) -> str | None:
     return None
 
 
-def condense(question: str, history: Sequence[Turn] | None) -> str:
-    """A standalone version of `question` given the conversation so far."""
+def condense(question: str, history: Sequence[Turn] | None, glue: bool = True) -> str:
+    """A standalone version of `question` given the conversation so far.
+
+    `glue`: a short question that points back ("who presented it?") is asked together with the
+    previous one. A model rewrites such questions better; the generative path turns this off and
+    asks it.
+    """
     previous = last_user_question(history)
+    if not previous:
+        return question
     follow = _FOLLOW_UP.match(question)
-    if not previous or not follow:
+    if not follow:
+        if glue and len(question.split()) <= SHORT_FOLLOW_UP and _LEANS_BACK.search(question):
+            # "who presented it?" after "Which talk was about X?": ask both together.
+            return f"{previous.rstrip(' ?')} — {question.strip()}"
         return question
     topic = follow.group("topic").strip()
     old = _TOPIC_IN_QUESTION.search(previous)

@@ -11,7 +11,8 @@ from typing import Any
 
 from assistant.answerer import Answerer, answerer_for
 from assistant.backends import choose_backend
-from assistant.condense import Turn
+from assistant.condense import Turn, condense
+from assistant.question import holds_instruction, problem_with
 from assistant.retrieval import Retrieval
 from assistant.stream import AnswerStream
 from assistant.topics import TopicMap, TopicMatrix
@@ -186,15 +187,31 @@ class Assistant:
         question = question.strip()
         if not question:
             raise BadQuestionError("ask() needs a question: it was empty")
+        turns = normalise_history(history)
+        problem = problem_with(condense(question, turns))
+        if problem:
+            raise BadQuestionError(problem)
+        if holds_instruction(question):
+            return AnswerStream(declined(question))
         answerer = self.answerer()
         started = time.perf_counter()
         view = self.view()
         opened = (time.perf_counter() - started) * 1000
-        return AnswerStream(_with_open_time(answerer.stream(question, normalise_history(history), view), opened))
+        return AnswerStream(_with_open_time(answerer.stream(question, turns, view), opened))
 
     def answerer(self) -> Answerer:
         """The answerer for the next question (a local model if `settings.llm` asks for one and it answers)."""
         return answerer_for(choose_backend(self.settings), self.settings, self.embedder)
+
+
+def declined(question: str) -> Iterator[str | Answer]:
+    """The answer to a question that tries to instruct rather than ask: recap only quotes the recaps."""
+    text = (
+        "I only answer questions from the recaps, and don't follow instructions given in a question. "
+        "Ask about the conference, e.g. “What did people say about Wasm?”"
+    )
+    yield text
+    yield Answer(text, [], True, "extractive", question=question)
 
 
 def _with_open_time(parts: Iterator[str | Answer], opened_ms: float) -> Iterator[str | Answer]:

@@ -1,159 +1,207 @@
-"""The answer without a language model: the most relevant sentences, grouped by who wrote them.
+"""The answer without a language model: the sentences that answer, quoted verbatim, grouped by who wrote them.
 
-Every sentence shown is a verbatim slice of its document and carries its own citation, so the
-answer can never attribute words to the wrong recap. When nothing is close enough, it abstains.
+How it decides:
+1. What the question asks (`assistant/question.py`): a fact, a list, a view, a comparison of named
+   recaps, whether they agree; and the kind of thing the answer must hold (a person for "who").
+2. Which sentences answer it (`assistant/evidence.py`, `assistant/selector.py`): every sentence of
+   the retrieved passages gets a probability from a model fitted on the dev split. The answer
+   abstains when no sentence is likely enough — calibrated evidence, never one unfamiliar word —
+   and a "who" question is not answered by sentences that name nobody.
+3. How the quotes are laid out: a comparison quotes each recap it names, or says that one is
+   silent; a question with a part no recap covers answers the rest and names that part; a quote
+   that points back ("this talk") takes in the sentence before it.
+
+Every quote is a verbatim slice of its document with exact offsets, and carries its own citation,
+so the answer can never attribute words to the wrong recap.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from assistant.condense import Turn, condense, topic_of
+from assistant.evidence import Candidate, candidates, weak_evidence
+from assistant.question import AnswerType, Kind, Question, analyse
 from assistant.retrieval import Retrieval
+from assistant.selector import Policy, Selector, shipped_selector
 from assistant.types import Answer, Citation
 from assistant.view import IndexView
 from index.catalog import Source
-from index.keyword import terms
+from index.keyword import surface_words
 from index.protocols import StoreReader
 from index.settings import Settings
 
-MIN_WORDS = 6  # shorter sentences ("Some notable points here:") carry no claim worth quoting
-# Per unit of idf of each query term a sentence contains: rare words ("colocated", "Dapr") tell more
-# than common ones ("platform"), and MiniLM alone under-weights them. Capped so words never
-# outvote meaning.
-LEXICAL_WEIGHT = 0.03
-LEXICAL_CAP = 0.2
-# A sentence that names the asked-about topic word for word is evidence even when the small
-# embedder does not know the word ("Kueue"), so it needs only this much similarity.
-TOPIC_FLOOR = 0.2
-FRAGMENT_PENALTY = 0.3  # headings, list labels and lead-ins ("... included:") state nothing by themselves
-_SENTENCE_END = tuple('.!?…)"”’')
+_ASKS = {
+    AnswerType.PERSON: "who",
+    AnswerType.ORGANISATION: "which organisation",
+    AnswerType.PROJECT: "which project or tool",
+    AnswerType.TALK: "which talk",
+    AnswerType.EVENT: "which event",
+    AnswerType.NUMBER: "how many",
+    AnswerType.MONEY: "how much it cost",
+    AnswerType.PLACE: "where",
+    AnswerType.DATE: "when",
+}
+_STOP = re.compile(r"^(?:the|a|an|of|in|on|at|to|for|and|or|with|about|what|which|who|how|does|do|did|it|is|are)$")
 
 
 @dataclass(frozen=True)
-class ScoredSentence:
-    source: Source
-    chunk_id: str
-    section: str
-    start: int
+class Quote:
+    candidate: Candidate
+    probability: float
+    start: int  # the quoted span: the sentence, grown to take in its antecedent if it points back
     end: int
-    quote: str
-    score: float  # similarity plus lexical bonus, minus fragment penalty: the ranking
-    similarity: float  # cosine similarity of sentence and question alone
-    names_topic: bool = False  # names every word of the X in "what did people say about X"
 
 
-def score_sentences(retrieval: Retrieval, store: StoreReader, texts: dict[str, str]) -> list[ScoredSentence]:
-    """Sentences of the retrieved passages, scored against the query, best first."""
-    chunk_ids = [p.chunk.id for p in retrieval.passages]
-    passages = {p.chunk.id: p for p in retrieval.passages}
-    vectors = store.sentence_vectors(chunk_ids)
-    if not vectors.chunk_ids:
-        return []
-    dense = vectors.vectors @ retrieval.query_vector
-    weights = retrieval.term_weights
-    topic = topic_of(retrieval.query)
-    topic_terms = set(terms(topic)) if topic else set()
-    scored: list[ScoredSentence] = []
-    for i, chunk_id in enumerate(vectors.chunk_ids):
-        passage = passages[chunk_id]
-        start, end = vectors.spans[i]
-        quote = texts[passage.source.id][start:end]
-        if len(quote.split()) < MIN_WORDS:
-            continue
-        quote_terms = set(terms(quote))
-        bonus = min(LEXICAL_CAP, LEXICAL_WEIGHT * sum(weights[t] for t in quote_terms if t in weights))
-        scored.append(
-            ScoredSentence(
-                source=passage.source,
-                chunk_id=chunk_id,
-                section=passage.chunk.section_title,
-                start=start,
-                end=end,
-                quote=quote,
-                score=float(dense[i]) + bonus - _fragment_penalty(quote),
-                similarity=float(dense[i]),
-                names_topic=bool(topic_terms) and topic_terms <= quote_terms,
-            )
-        )
-    return sorted(scored, key=lambda s: s.score, reverse=True)
+@dataclass
+class Selection:
+    """What the answer will say: its quotes, or why it abstains."""
+
+    quotes: list[Quote] = field(default_factory=list)
+    silent: list[Source] = field(default_factory=list)  # named recaps that say nothing on it
+    uncovered: list[str] = field(default_factory=list)  # parts of the question no recap covers
+    abstain_reason: str = ""
 
 
-def _fragment_penalty(quote: str) -> float:
-    return 0.0 if quote.endswith(_SENTENCE_END) else FRAGMENT_PENALTY
+def select(
+    question: Question,
+    found: list[Candidate],
+    probabilities: np.ndarray,
+    policy: Policy,
+    named: Sequence[Source] = (),
+    weak: bool = False,
+) -> Selection:
+    """The quotes for `question` from scored candidates (spans not yet grown), or an abstention.
 
-
-def compose(
-    sentences: list[ScoredSentence],
-    source_floor: float,
-    source_margin: float,
-    confident_similarity: float,
-    max_sources: int,
-    max_quotes_per_source: int,
-) -> tuple[str, list[Citation]]:
-    """Answer text with [n] markers and the citations they point to; ("", []) if nothing qualifies.
-
-    A sentence is quoted if it clears `source_floor` and is within `source_margin` of the best one,
-    so a recap that only brushes the topic is not quoted beside those that discuss it. A recap's
-    first quote may fall outside the margin if it names the topic itself: Haintz writes
-    "WebAssembly" where the question says "Wasm", and must still be heard.
+    Abstains when the evidence is `weak` (see `evidence.weak_evidence`), when the question asks for
+    a kind of thing (a person, a date) that no sentence on the question holds, or when no sentence
+    is likely enough to answer (`abstain_below`). A comparison of named recaps is never abstained on
+    as a whole: each named recap gets its best sentence, or is said to be silent. Views (opinions,
+    agreement) give each recap that speaks a seat.
     """
-    if not sentences:
-        return "", []
-    floor = max(source_floor, sentences[0].score - source_margin)
-    if any(s.names_topic for s in sentences):
-        # The topic is named word for word somewhere: a sentence that doesn't name it must be
-        # clearly about it to be quoted beside those that do.
-        floor = max(floor, confident_similarity)
-    by_source: dict[str, list[ScoredSentence]] = {}
-    for s in sentences:
-        first_of_source = s.source.id not in by_source
-        if s.names_topic and first_of_source:
-            if s.score < TOPIC_FLOOR:
-                continue
-        elif s.score < floor:
+    comparing = question.kind is Kind.COMPARISON and len(named) >= 1
+    if not found or (weak and not comparing):
+        return Selection(abstain_reason="evidence")
+    ranked = sorted(zip(found, (float(p) for p in probabilities), strict=True), key=lambda cp: -cp[1])
+    if question.answer_type is not AnswerType.NONE:
+        ranked = [(c, p) for c, p in ranked if c.type_match]
+        if not ranked:
+            return Selection(abstain_reason="type")
+    best = ranked[0][1]
+    if not comparing and best < policy.abstain_below:
+        return Selection(abstain_reason="evidence")
+    bar = max(policy.quote_at, policy.relative * best)
+    seats: list[tuple[Candidate, float]] = []
+    if comparing or question.kind in (Kind.OPINION, Kind.AGREEMENT):
+        # Each recap's best sentence, if it is at least half as likely as a quote needs to be.
+        sources = [s.id for s in named] if comparing else list(dict.fromkeys(c.source.id for c, _ in ranked))
+        for source_id in sources:
+            first = next(((c, p) for c, p in ranked if c.source.id == source_id), None)
+            if first is not None and first[1] >= policy.quote_at / 2:
+                seats.append(first)
+    eligible = seats + [(c, p) for c, p in ranked if p >= bar and (c, p) not in seats]
+    if not eligible:
+        if comparing:
+            return Selection(silent=list(named)) if named else Selection(abstain_reason="evidence")
+        eligible = ranked[:1]
+    picked = _pick(eligible, policy)
+    quoted = {q.candidate.source.id for q in picked}
+    return Selection(quotes=picked, silent=[s for s in named if s.id not in quoted] if comparing else [])
+
+
+def _pick(eligible: list[tuple[Candidate, float]], policy: Policy) -> list[Quote]:
+    """Up to `max_quotes` in the order given, at most `max_per_source` a recap, no sentence twice."""
+    picked: list[Quote] = []
+    per_source: dict[str, int] = {}
+    for candidate, probability in eligible:
+        if len(picked) == policy.max_quotes:
+            break
+        if per_source.get(candidate.source.id, 0) >= policy.max_per_source:
             continue
-        picked = by_source.setdefault(s.source.id, [])
-        if len(picked) < max_quotes_per_source and all(_distinct(s.quote, p.quote) for p in picked):
-            picked.append(s)
-    ordered = sorted(by_source.values(), key=lambda group: group[0].score, reverse=True)[:max_sources]
-    if not ordered:
-        return "", []
-
-    lines: list[str] = []
-    citations: list[Citation] = []
-    for group in ordered:
-        parts = []
-        for s in sorted(group, key=lambda s: s.start):  # in the author's order
-            n = len(citations) + 1
-            citations.append(
-                Citation(
-                    n=n,
-                    source=s.source,
-                    quote=s.quote,
-                    section=s.section,
-                    chunk_id=s.chunk_id,
-                    score=s.score,
-                    start=s.start,
-                    end=s.end,
-                )
-            )
-            parts.append(f"“{s.quote}” [{n}]")
-        lines.append(f"{group[0].source.byline()}: " + " ".join(parts))
-    count = len(ordered)
-    intro = f"{count} recap{'s' if count != 1 else ''} speak{'s' if count == 1 else ''} to this:"
-    return intro + "\n\n" + "\n\n".join(lines), citations
+        if any(_same(candidate, q.candidate) for q in picked):
+            continue
+        picked.append(Quote(candidate, probability, candidate.start, candidate.end))
+        per_source[candidate.source.id] = per_source.get(candidate.source.id, 0) + 1
+    return picked
 
 
-def _distinct(a: str, b: str) -> bool:
-    wa, wb = set(a.lower().split()), set(b.lower().split())
-    return len(wa & wb) / max(1, min(len(wa), len(wb))) < 0.8
+def _same(a: Candidate, b: Candidate) -> bool:
+    """The same sentence, or two so alike that quoting both says nothing more."""
+    if a.source.id == b.source.id and a.start < b.end and b.start < a.end:
+        return True
+    wa, wb = set(a.quote.lower().split()), set(b.quote.lower().split())
+    return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.8
 
 
-def abstention(best: float, floor: float, unknown_words: list[str]) -> str:
-    if unknown_words:
+def grow_antecedents(quotes: list[Quote], texts: dict[str, str], paragraphs: dict[str, list[tuple[int, int]]]) -> None:
+    """Quotes that point back ("this talk") take in the sentence before them, within their paragraph."""
+    for i, quote in enumerate(quotes):
+        c = quote.candidate
+        paragraph = next((p for p in paragraphs.get(c.chunk_id, []) if p[0] <= c.start < p[1]), None)
+        if paragraph is None:
+            continue
+        start, end = c.with_antecedent(texts[c.source.id], paragraph)
+        if start < c.start and not any(
+            q.candidate.source.id == c.source.id and q.candidate.start < c.start and q.candidate.end > start
+            for q in quotes
+        ):
+            quotes[i] = Quote(c, quote.probability, start, end)
+
+
+def missing_specifics(text: str, unknown_words: Sequence[str]) -> list[str]:
+    """Words of the question no recap contains that name something specific: a number or version
+    ("1.30", "2025"), a capitalised name ("Windows", "Eiffel"), or a word of the topic asked about
+    ("quantum" in "what did people say about quantum computing"). A question about such a thing is
+    not covered, whatever else matches; a lower-case word like "criticise" or "turnout" is not
+    specific and never vetoes an answer."""
+    unknown = {w.lower() for w in unknown_words}
+    # The topic up to its first clause word: "about product thinking for platform teams should I watch".
+    topic_words = re.split(r"\b(?:should|would|could|can|do|did|does|is|are|was|were|i|we|you)\b", topic_of(text) or "")
+    topic = {w.lower() for w in surface_words(topic_words[0])}
+    words = re.findall(r"[\w.+#-]*\w", text)
+    specific = [
+        w
+        for i, w in enumerate(words)
+        if unknown & set(surface_words(w))
+        and (any(ch.isdigit() for ch in w) or (i > 0 and w[:1].isupper()) or w.lower() in topic)
+    ]
+    return list(dict.fromkeys(specific))
+
+
+def uncovered_parts(question: Question, retrieval: Retrieval) -> list[str]:
+    """The parts of the question that ask about something specific no recap mentions, each as the
+    phrase naming it ("quantum computing"). All of them, for a one-part question about such a thing."""
+    missing = missing_specifics(retrieval.query, retrieval.unknown_words)
+    phrases = []
+    for part in question.parts:
+        words = [w for w in missing if w.lower() in part.lower()]
+        if words:
+            phrases.append(_phrase(part, words[0].lower()))
+    return phrases
+
+
+def _phrase(part: str, word: str) -> str:
+    """The words naming the uncovered thing: the unknown word and the content words after it."""
+    tokens = re.findall(r"[\w.+#-]*\w", part)
+    at = next((i for i, t in enumerate(tokens) if t.lower() == word), 0)
+    end = at + 1
+    while end < len(tokens) and not _STOP.match(tokens[end].lower()):
+        end += 1
+    start = at
+    while start > 0 and tokens[start - 1][:1].isupper() and not _STOP.match(tokens[start - 1].lower()):
+        start -= 1
+    return " ".join(tokens[start:end])
+
+
+def abstention(best: float, floor: float, unknown_words: list[str], question: Question | None = None) -> str:
+    if question is not None and question.answer_type in _ASKS and unknown_words == []:
+        reason = f"they don't say {_ASKS[question.answer_type]}, and nothing they say answers it"
+    elif unknown_words:
         words = ", ".join(f"“{w}”" for w in unknown_words)
         reason = f"no recap mentions {words}, and nothing else they say is close enough to quote"
     else:
@@ -164,41 +212,68 @@ def abstention(best: float, floor: float, unknown_words: list[str]) -> str:
     )
 
 
+def render(selection: Selection, texts: dict[str, str]) -> tuple[str, list[Citation]]:
+    """The answer's text with [n] markers, and the citations they point to."""
+    groups: dict[str, list[Quote]] = {}
+    for quote in sorted(selection.quotes, key=lambda q: -q.probability):
+        groups.setdefault(quote.candidate.source.id, []).append(quote)
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for group in groups.values():
+        parts = []
+        for quote in sorted(group, key=lambda q: q.start):  # in the author's order
+            c = quote.candidate
+            text = texts[c.source.id][quote.start : quote.end]
+            n = len(citations) + 1
+            citations.append(
+                Citation(n, c.source, text, c.section, c.chunk_id, quote.probability, quote.start, quote.end)
+            )
+            parts.append(f"“{text}” [{n}]")
+        lines.append(f"{group[0].candidate.source.byline()}: " + " ".join(parts))
+    lines += [f"{s.byline()}: says nothing about this." for s in selection.silent]
+    lines += [f"No recap mentions {part}." for part in selection.uncovered]
+    count = len(groups)
+    intro = f"{count} recap{'s' if count != 1 else ''} speak{'s' if count == 1 else ''} to this:"
+    if not groups:
+        intro = "None of the recaps you named speaks to this:"
+    return intro + "\n\n" + "\n\n".join(lines), citations
+
+
 def extractive_answer(
+    question_text: str,
     retrieval: Retrieval,
     store: StoreReader,
     texts: dict[str, str],
     settings: Settings,
+    selector: Selector | None = None,
 ) -> Answer:
-    """Quote the best sentences, or abstain when the evidence is too weak."""
-    sentences = score_sentences(retrieval, store, texts)
-    best_score = sentences[0].score if sentences else 0.0
-    best_similarity = max((s.similarity for s in sentences), default=0.0)
-    if retrieval.unknown_words:
-        # A word no recap contains ("quantum") can't be matched by keywords, so only strong semantic
-        # evidence counts: shared generic words ("Paris", "keynote") must not carry the answer.
-        weak = best_similarity < settings.confident_similarity
-    else:
-        weak = best_score < settings.source_floor or (
-            retrieval.best_similarity < settings.relevance_floor and best_score < settings.confident_similarity
-        )
-        weak = weak and not any(s.names_topic and s.score >= TOPIC_FLOOR for s in sentences)
-    if weak:
-        text = abstention(retrieval.best_similarity, settings.relevance_floor, retrieval.unknown_words)
+    """Quote the sentences that answer `question_text` (already standalone), or abstain."""
+    selector = selector or shipped_selector()
+    named = [p.source for p in retrieval.passages if p.source.id in retrieval.named_sources]
+    named = list({s.id: s for s in named}.values())
+    question = analyse(question_text, len(retrieval.named_sources))
+    uncovered = uncovered_parts(question, retrieval)
+    if len(uncovered) == len(question.parts):
+        words = missing_specifics(retrieval.query, retrieval.unknown_words)
+        text = abstention(retrieval.best_similarity, settings.relevance_floor, words, question)
         return Answer(text, [], True, "extractive")
-    text, citations = compose(
-        sentences,
-        settings.source_floor,
-        settings.source_margin,
-        settings.confident_similarity,
-        settings.max_sources,
-        settings.max_quotes_per_source,
-    )
+    found = candidates(retrieval, store, texts, question)
+    probabilities = selector.probabilities(np.stack([c.features for c in found])) if found else np.zeros(0)
+    weak = weak_evidence(found, retrieval, question, settings)
+    selection = select(question, found, probabilities, selector.policy, named, weak)
+    if selection.abstain_reason:
+        unknown = retrieval.unknown_words if selection.abstain_reason == "evidence" else []
+        text = abstention(retrieval.best_similarity, settings.relevance_floor, unknown, question)
+        return Answer(text, [], True, "extractive")
+    selection.uncovered = uncovered
+    paragraphs = {p.chunk.id: list(p.chunk.spans) for p in retrieval.passages}
+    grow_antecedents(selection.quotes, texts, paragraphs)
+    text, citations = render(selection, texts)
     return Answer(text, citations, False, "extractive")
 
 
 class ExtractiveAnswerer:
-    """The `Answerer` without a model: quotes of the best sentences, or an abstention.
+    """The `Answerer` without a model: quotes of the sentences that answer, or an abstention.
 
     `notice` says why this backend answers although a model was asked for (empty otherwise).
     """
@@ -213,7 +288,7 @@ class ExtractiveAnswerer:
         retrieval = view.retriever.retrieve(standalone, self.settings.top_k)
         retrieved = time.perf_counter()
         texts = view.texts(p.source.id for p in retrieval.passages)
-        answer = extractive_answer(retrieval, view.store, texts, self.settings)
+        answer = extractive_answer(standalone, retrieval, view.store, texts, self.settings)
         done = time.perf_counter()
         answer.timings = {
             "retrieve": (retrieved - started) * 1000,

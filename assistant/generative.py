@@ -109,7 +109,7 @@ class GenerativeAnswerer:
     def _condense(self, inputs: dict[str, Any]) -> str:
         question: str = inputs["question"]
         turns: list[Turn] = inputs["history"]
-        standalone = condense(question, turns)
+        standalone = condense(question, turns, glue=False)
         if standalone != question or not turns:
             return standalone  # the rules resolved it (or there is nothing to resolve): no model call
         chain = ChatPromptTemplate.from_template(load_prompt("condense")) | self._condense_llm() | StrOutputParser()
@@ -181,7 +181,7 @@ class GenerativeAnswerer:
             retrieval=retrieval,
             shape=chain_output["shape"],
             passages=chain_output["passages"],
-            fallback=extractive_answer(retrieval, view.store, texts, self.settings),
+            fallback=extractive_answer(chain_output["standalone"], retrieval, view.store, texts, self.settings),
             started=started,
             timings={"retrieve": _ms(started)},
         )

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from assistant.spelling import Spelling
 from index.catalog import Source
 from index.embeddings import Embedder
 from index.keyword import expand, terms
@@ -19,6 +20,22 @@ from index.protocols import KeywordReader, StoreReader
 from index.store import StoredChunk
 
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the head of each ranking
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How much each ranking counts in the fusion, and whether the top k is spread across sources.
+
+    A weight of 0 leaves a ranking out: `Fusion(dense=0, sentences=0)` is BM25 alone (the ablation
+    in docs/benchmarks.md measures each).
+    """
+
+    # Fitted on the dev split (bench/ablation.py): BM25 is the strongest single ranking on questions
+    # worded unlike the recaps, whole-chunk embeddings the weakest.
+    dense: float = 0.5  # chunks by embedding
+    sentences: float = 1.0  # chunks holding the sentences nearest by embedding
+    keywords: float = 1.5  # BM25
+    diversify: bool = True
 
 
 @dataclass(frozen=True)
@@ -31,22 +48,26 @@ class Passage:
 
 @dataclass(frozen=True)
 class Retrieval:
-    query: str
+    query: str  # what was searched: names of recaps taken out, spelling matched to the index
     query_vector: np.ndarray
     passages: list[Passage]
     unknown_words: list[str]  # content words of the query that no passage contains
     term_weights: dict[str, float]  # stemmed query terms and how telling each is (BM25 idf)
+    named_sources: tuple[str, ...] = ()  # ids of the recaps the question names ("Bryant", "the OpsRamp blog")
+    corrections: dict[str, str] = field(default_factory=dict)  # question word → the index's spelling
 
     @property
     def best_similarity(self) -> float:
         return max((p.similarity for p in self.passages), default=0.0)
 
 
-def rrf(rankings: list[list[str]]) -> dict[str, float]:
+def rrf(rankings: list[list[str]], weights: list[float] | None = None) -> dict[str, float]:
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
+        if weight <= 0:
+            continue
         for rank, item in enumerate(ranking):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (RRF_K + rank + 1)
+            scores[item] = scores.get(item, 0.0) + weight / (RRF_K + rank + 1)
     return scores
 
 
@@ -84,15 +105,16 @@ def diversify(ranked: list[Passage], k: int, source_floor: float, heads: list[st
 def _names(source: Source) -> list[tuple[str, bool]]:
     """How a question may name a source, and whether case must match.
 
-    People's names match in any case ("daniel bryant"); a publisher or title only as written, so
-    "medium-sized clusters" does not narrow the search to the recap published on Medium.
+    People's names and names of several words match in any case ("daniel bryant", "the gardener
+    blog"); a one-word publisher only as written, so "medium-sized clusters" does not narrow the
+    search to the recap published on Medium.
     """
     names = [(source.author, False), (source.publisher, True), (source.title, True)]
     if source.author and len(surname := source.author.split()[-1]) >= 4:
         names.append((surname, False))
     if source.publisher.lower().endswith(" blog"):
         names.append((source.publisher[: -len(" blog")], True))
-    return [(n, exact) for n, exact in names if len(n) >= 4]
+    return [(n, exact and len(n.split()) == 1) for n, exact in names if len(n) >= 4]
 
 
 NamePatterns = list[tuple[str, str, re.Pattern[str]]]  # (source id, name folded to lower case, pattern)
@@ -134,6 +156,7 @@ class Retriever:
         embedder: Embedder,
         candidates: int,
         source_floor: float,
+        fusion: Fusion | None = None,
     ) -> None:
         self.store = store
         self.keyword = keyword
@@ -141,36 +164,48 @@ class Retriever:
         self.embedder = embedder
         self.candidates = candidates
         self.source_floor = source_floor
+        self.fusion = fusion or Fusion()
+        self.spelling = Spelling(keyword.vocabulary)
         self._name_patterns = name_patterns(sources)
 
     def retrieve(self, query: str, k: int) -> Retrieval:
         query, sources = scope_to_named_sources(query, self.sources, self._name_patterns)
+        named = tuple(sources) if sources is not self.sources else ()
+        query, corrections = self.spelling.correct(query)
         # A question about one recap needs deeper candidate lists: most hits belong to the others.
-        depth = self.candidates if sources is self.sources else self.candidates * 4
+        depth = self.candidates if not named else self.candidates * 4
         vector = self.embedder.embed_one(expand(query))
-        dense = [c for c in self.store.query(vector, depth) if c.source_id in sources]
+        ranked, heads = self._fuse(query, vector, depth, sources)
+        chosen = diversify(ranked, k, self.source_floor, heads) if self.fusion.diversify else ranked[:k]
+        unknown = self.keyword.unknown_words(query)
+        weights = {t: self.keyword.idf(t) for t in terms(query)}
+        return Retrieval(query, vector, chosen, unknown, weights, named, corrections)
+
+    def _fuse(
+        self, query: str, vector: np.ndarray, depth: int, sources: dict[str, Source]
+    ) -> tuple[list[Passage], list[str]]:
+        """Every candidate passage ranked by weighted reciprocal-rank fusion, and each ranking's head."""
+        fusion = self.fusion
+        dense = [c for c in self.store.query(vector, depth) if c.source_id in sources] if fusion.dense > 0 else []
         # Sentence-level dense hits find a passage whose one relevant sentence is diluted in a chunk.
-        sentence_hits = self.store.query_sentences(vector, depth)
-        keyword_hits = self.keyword.search(query, depth)
+        sentence_hits = self.store.query_sentences(vector, depth) if fusion.sentences > 0 else []
+        keyword_hits = self.keyword.search(query, depth) if fusion.keywords > 0 else []
         by_id = {c.id: c for c in dense}
         missing = list(dict.fromkeys(cid for cid, _ in [*keyword_hits, *sentence_hits] if cid not in by_id))
         similarity = self.store.similarities(missing, vector)
         for chunk in self.store.get_chunks(missing):
             by_id[chunk.id] = replace(chunk, similarity=similarity.get(chunk.id, 0.0))
         by_id = {cid: c for cid, c in by_id.items() if c.source_id in sources}
-        fused = rrf(
-            [
-                [c.id for c in dense if c.id in by_id],
-                [cid for cid, _ in sentence_hits if cid in by_id],
-                [cid for cid, _ in keyword_hits if cid in by_id],
-            ]
-        )
+        rankings = [
+            [c.id for c in dense if c.id in by_id],
+            [cid for cid, _ in sentence_hits if cid in by_id],
+            [cid for cid, _ in keyword_hits if cid in by_id],
+        ]
+        fused = rrf(rankings, [fusion.dense, fusion.sentences, fusion.keywords])
         ranked = [
             Passage(by_id[cid], sources[by_id[cid].source_id], by_id[cid].similarity, score)
             for cid, score in sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
         ]
         heads = [ranked[0].chunk.id] if ranked else []
-        heads += [ids[0][0] for ids in (sentence_hits, keyword_hits) if ids and ids[0][0] in by_id]
-        unknown = self.keyword.unknown_words(query)
-        weights = {t: self.keyword.idf(t) for t in terms(query)}
-        return Retrieval(query, vector, diversify(ranked, k, self.source_floor, heads), unknown, weights)
+        heads += [ids[0] for ids in rankings[1:] if ids]
+        return ranked, heads

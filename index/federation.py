@@ -77,6 +77,10 @@ class KeywordGroup:
     def __init__(self, indexes: Sequence[KeywordIndex]) -> None:
         self.indexes = list(indexes)
         self.ids = [i for index in self.indexes for i in index.ids]
+        self.vocabulary: dict[str, int] = {}
+        for index in self.indexes:
+            for word, count in index.vocabulary.items():
+                self.vocabulary[word] = self.vocabulary.get(word, 0) + count
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         hits = [h for index in self.indexes for h in index.search(query, k)]

@@ -71,12 +71,23 @@ def fingerprint(ids: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
 
 
-class KeywordIndex:
-    """BM25 over chunk ids; persisted beside the vector store and rebuilt when the chunk set changes."""
+def surface_words(text: str) -> list[str]:
+    """The words of `text` as written (lower-cased), before stemming: what spelling is checked against."""
+    return _TOKEN.findall(text.casefold())
 
-    def __init__(self, ids: list[str], retriever: bm25s.BM25 | None) -> None:
+
+class KeywordIndex:
+    """BM25 over chunk ids; persisted beside the vector store and rebuilt when the chunk set changes.
+
+    `vocabulary` maps each word of the indexed text, as written, to the number of chunks holding
+    it: the index's own spelling list (a query's "Kuberentes" or "modularisation" is matched
+    against it).
+    """
+
+    def __init__(self, ids: list[str], retriever: bm25s.BM25 | None, vocabulary: dict[str, int] | None = None) -> None:
         self.ids = ids
         self._retriever = retriever
+        self.vocabulary: dict[str, int] = vocabulary or {}
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str]) -> KeywordIndex:
@@ -84,7 +95,11 @@ class KeywordIndex:
             return cls([], None)
         retriever = bm25s.BM25()
         retriever.index([terms(t) or ["<empty>"] for t in texts], show_progress=False)
-        return cls(list(ids), retriever)
+        vocabulary: dict[str, int] = {}
+        for text in texts:
+            for word in set(surface_words(text)):
+                vocabulary[word] = vocabulary.get(word, 0) + 1
+        return cls(list(ids), retriever, vocabulary)
 
     def save(self, folder: Path) -> None:
         """Write into a new subfolder, then switch the CURRENT pointer: readers never see half an index."""
@@ -93,7 +108,8 @@ class KeywordIndex:
         target.mkdir(parents=True, exist_ok=True)
         if self._retriever is not None:
             self._retriever.save(str(target), show_progress=False)
-        (target / "ids.json").write_text(json.dumps({"fingerprint": version, "ids": self.ids}))
+        payload = {"fingerprint": version, "ids": self.ids, "vocabulary": self.vocabulary}
+        (target / "ids.json").write_text(json.dumps(payload))
         pointer = folder / "CURRENT.tmp"
         pointer.write_text(version)
         os.replace(pointer, folder / "CURRENT")
@@ -107,17 +123,20 @@ class KeywordIndex:
         """The saved index, or None if there is none (callers rebuild it)."""
         try:
             current = folder / (folder / "CURRENT").read_text().strip()
-            ids = json.loads((current / "ids.json").read_text())["ids"]
+            saved = json.loads((current / "ids.json").read_text())
+            ids = saved["ids"]
         except (OSError, ValueError, KeyError):
             return None
         if not ids:
             return cls([], None)
+        if "vocabulary" not in saved:
+            return None  # saved by an older recap: rebuilt (in memory by a reader, on disk at the next ingest)
         try:
             retriever = bm25s.BM25.load(str(current), show_progress=False)
         except (OSError, ValueError) as exc:
             log.warning("keyword index in %s unreadable (%s); it will be rebuilt", current, exc)
             return None
-        return cls(ids, retriever)
+        return cls(ids, retriever, saved["vocabulary"])
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a stemmed term (0 if unknown): how telling a match on it is."""

@@ -52,8 +52,7 @@ class Settings(BaseSettings):
     top_k: int = Field(8, ge=1, le=50, description="Passages handed to the answer stage.")
     candidates: int = Field(30, ge=5, le=500, description="Hits taken from each retriever before fusion.")
     relevance_floor: float = Field(0.40, description="Best passage similarity below which the assistant abstains.")
-    source_floor: float = Field(0.33, description="A sentence is quoted only if it is at least this similar.")
-    source_margin: float = Field(0.3, description="...and within this much of the best sentence.")
+    source_floor: float = Field(0.33, description="Below this strength no sentence is close enough to quote.")
     confident_similarity: float = Field(
         0.55, description="Evidence needed when the question names something no recap mentions."
     )
@@ -62,8 +61,6 @@ class Settings(BaseSettings):
     llm: str = Field(
         "auto", description="'auto' (Ollama when it answers, else extractive), 'extractive' or 'ollama:<model>'."
     )
-    max_quotes_per_source: int = Field(2, ge=1, le=5)
-    max_sources: int = Field(5, ge=1, le=20)
 
     # The local model (Ollama). OLLAMA_HOST is honoured as Ollama's own tools do; RECAP_OLLAMA_HOST wins.
     ollama_host: str = Field(default_factory=_default_ollama_host, description="Where Ollama listens.")

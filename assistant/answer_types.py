@@ -1,0 +1,53 @@
+"""Whether a sentence holds the kind of thing a question asks for: a person, a number, a date…
+
+Patterns over the sentence as written. They are deliberately generous (a capitalised name counts
+as a person or an organisation): their job is to rule out sentences that cannot answer ("it was
+good to see it getting plenty of keynote time" names nobody), not to recognise entities exactly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.question import AnswerType
+
+_MONTHS = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|"
+    r"thousand|thousands|million|millions|billion|dozen|dozens|half|double|twice|several|first|second|third"
+)
+# A capitalised word that is not the sentence's first: a name (SpinKube, Deutsche Bahn, Solomon Hykes).
+_NAME = re.compile(r"(?<=[\s(“\"‘'/])(?:[A-Z][\w&.+-]*[A-Za-z0-9]|[a-z]+[A-Z]\w*)")
+_PERSON = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+(?:de|van|von|da|di|del|la)?\s*[A-Z][a-zà-ÿŠš'’-]+)+\b")
+_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|dollars?|euros?)\b|\b(?:revenue|cost|price|funding)\b", re.IGNORECASE)
+_DATE = re.compile(
+    rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\b(?:last|next|this)\s+(?:year|month|week)\b|\bday\s+(?:one|two|three|1|2|3)\b|\b\d{1,2}(?:st|nd|rd|th)\b",
+)
+_PLACE = re.compile(
+    r"\b(?:in|at|to|from|near)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*|\b(?:booth|hall|venue|room|city)\b"
+)
+_QUOTED_TITLE = re.compile(r"[“\"‘][^”\"’]{12,}[”\"’]|[“\"][^”\"]{12,}$")
+_EVENT = re.compile(r"\b[A-Z]\w*(?:Con|Day)\b|\b\w+\s+Day\b|\bKubeCon\b|\bmeetups?\b|\bcolocated\b|\bco-located\b")
+
+_HOLDS = {
+    AnswerType.PERSON: lambda s: bool(_PERSON.search(s)),
+    AnswerType.ORGANISATION: lambda s: bool(_NAME.search(s)),
+    AnswerType.PROJECT: lambda s: bool(_NAME.search(s)),
+    AnswerType.TALK: lambda s: bool(_QUOTED_TITLE.search(s) or re.search(r"\b(?:talk|keynote|session)\b", s, re.I)),
+    AnswerType.EVENT: lambda s: bool(_EVENT.search(s)),
+    AnswerType.NUMBER: lambda s: bool(_NUMBER.search(s)),
+    AnswerType.MONEY: lambda s: bool(_MONEY.search(s)),
+    AnswerType.DATE: lambda s: bool(_DATE.search(s)),
+    AnswerType.PLACE: lambda s: bool(_PLACE.search(s)),
+}
+
+
+def holds(answer_type: AnswerType, sentence: str) -> bool:
+    """Whether `sentence` contains something of `answer_type` (always True for NONE)."""
+    check = _HOLDS.get(answer_type)
+    return True if check is None else check(sentence)

@@ -1,0 +1,248 @@
+"""The sentences that may answer a question, each with the features the selector weighs.
+
+Candidates are the sentences of the retrieved passages (their vectors were stored at ingest, so
+scoring them costs one matrix product). Each gets a row of features: how similar it is to the
+question (and how close to the best candidate), how many of the question's rare words it holds,
+whether it names the asked-about topic, whether it holds the kind of thing the question asks for
+(a person for "who"), whether it is a fragment (a heading, a lead-in ending in ":"), whether it
+points back ("this talk") and so needs the sentence before it, and where its passage ranked.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer_types import holds
+from assistant.condense import topic_of
+from assistant.question import AnswerType, Kind, Question
+from assistant.retrieval import Passage, Retrieval
+from index.catalog import Source
+from index.keyword import terms
+from index.protocols import StoreReader
+from index.sentences import sentence_spans
+from index.settings import Settings
+
+FEATURES = (
+    "bias",
+    "similarity",  # cosine of question and sentence
+    "similarity_gap",  # how far below the best candidate's similarity
+    "passage_similarity",  # cosine of question and the sentence's passage
+    "passage_rank",  # 1 for the first passage retrieved, falling with rank
+    "lexical",  # share of the question's term weight (BM25 idf) the sentence holds
+    "rare_term",  # the rarest question term the sentence holds, relative to the rarest in the question
+    "names_topic",  # every word of the X in "what did people say about X"
+    "type_match",  # holds the kind of thing the question asks for (always 1 when it asks for none)
+    "fragment",  # ends without a full stop: a heading, a label, a lead-in ("... included:")
+    "length",  # log of its words
+    "anaphor",  # points back ("This", "They", "this talk"): worth quoting with the sentence before
+    "first_person",  # "I think", "I enjoyed": a view, for questions asking for views
+    "named_source",  # from a recap the question names
+    "focus",  # share of the question's content words the sentence holds (each counts the same)
+    "typed_focus",  # focus, when the sentence also holds the kind of thing asked for (0 if it doesn't)
+    "best_typed_focus",  # the highest typed_focus among all candidates: can anything here answer at all?
+    # Of the question as a whole (the same for all its candidates): what no candidate holds.
+    "expects_type",  # the question asks for a person, a number, a date…
+    "missing_number",  # a number of the question ("2025", "1.30") that no candidate holds
+    "missing_name",  # a capitalised name of the question that no candidate holds
+    "missing_topic",  # the X of "what did people say about X" that no candidate names
+    "unknown_words",  # words of the question the index has never seen (0, 1 or 2+)
+)
+# How strongly a sentence is about the question, before any fitting: similarity, plus per unit of
+# idf of each question term it holds (rare words such as "colocated" or "Dapr" tell more than
+# common ones, and the small embedder under-weights them; capped so words never outvote meaning),
+# minus a penalty for fragments (headings, lead-ins) that state nothing by themselves.
+LEXICAL_WEIGHT = 0.03
+LEXICAL_CAP = 0.2
+FRAGMENT_PENALTY = 0.3
+_NAMES_TOPIC = FEATURES.index("names_topic")
+_FRAGMENT = FEATURES.index("fragment")
+_TYPED_FOCUS = FEATURES.index("typed_focus")
+_BEST_TYPED_FOCUS = FEATURES.index("best_typed_focus")
+MIN_WORDS = 3  # "Security", "AI-based anything": list labels without a claim of their own
+_SENTENCE_END = tuple('.!?…)"”’')
+_ANAPHOR = re.compile(
+    r"^(?:This|That|These|Those|They|It|He|She|His|Her|Their|Its|Them|Both|Such|The\s+(?:talk|project|tool|event|"
+    r"keynote|session))\b"
+    r"|\b(?:this|that|these|those)\s+(?:talk|project|tool|event|keynote|session|technology|topic)\b"
+    r"|\b(?:this|that|these|those|it)\s+(?:was|is|were|are|has|had)\b"  # a pronoun standing for something said before
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|my|me|we|our)\b")
+_VIEW_KINDS = {Kind.OPINION, Kind.AGREEMENT, Kind.COMPARISON, Kind.YESNO, Kind.PLANNING}
+_QUESTION_NUMBER = re.compile(r"\b\d[\d.,]*\b")
+_QUESTION_NAME = re.compile(r"(?<=\s)[A-Z][\w+-]*[A-Za-z0-9]|\b[a-z]+[A-Z]\w*")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that may be quoted: where it is, and its feature row."""
+
+    source: Source
+    chunk_id: str
+    section: str
+    start: int  # offsets into the source document's text
+    end: int
+    quote: str
+    passage_rank: int
+    similarity: float
+    type_match: bool
+    features: np.ndarray
+    strength: float  # similarity plus a bonus for the question's rare words, minus one for fragments
+
+    @property
+    def names_topic(self) -> bool:
+        return bool(self.features[_NAMES_TOPIC])
+
+    def with_antecedent(self, text: str, paragraph: tuple[int, int]) -> tuple[int, int]:
+        """The span grown to take in the sentence before it, when this one points back to it and both
+        stand in one paragraph; else the sentence's own span. Verbatim either way."""
+        if not self.features[FEATURES.index("anaphor")]:
+            return self.start, self.end
+        before = [s for s in sentence_spans(text, paragraph[0], paragraph[1]) if s[1] <= self.start]
+        return (before[-1][0], self.end) if before else (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What every candidate of one question is scored against."""
+
+    question: Question
+    weights: dict[str, float]  # stemmed question terms and their idf
+    total_weight: float
+    rarest: float
+    topic_terms: set[str]
+    named: set[str]
+    best_similarity: float
+    question_row: list[float]
+
+    @classmethod
+    def of(cls, retrieval: Retrieval, question: Question, best_similarity: float) -> _Asked:
+        weights = retrieval.term_weights
+        topic = topic_of(retrieval.query)
+        topic_terms = set(terms(topic)) if topic else set()
+        held = " ".join(p.chunk.text for p in retrieval.passages)  # every candidate sentence is in one of these
+        return cls(
+            question,
+            weights,
+            sum(weights.values()) or 1.0,
+            max(weights.values(), default=0.0) or 1.0,
+            topic_terms,
+            set(retrieval.named_sources),
+            best_similarity,
+            _question_row(retrieval, question, held, topic_terms),
+        )
+
+    def row(self, quote: str, similarity: float, passage: Passage, rank: int, type_match: bool) -> list[float]:
+        """One candidate's features, in the order of FEATURES (best_typed_focus filled in later)."""
+        quote_terms = set(terms(quote))
+        matched = [self.weights[t] for t in quote_terms if t in self.weights]
+        focus = len(quote_terms & set(self.weights)) / len(self.weights) if self.weights else 0.0
+        return [
+            1.0,
+            similarity,
+            similarity - self.best_similarity,
+            passage.similarity,
+            1.0 / (1 + rank),
+            sum(matched) / self.total_weight,
+            max(matched, default=0.0) / self.rarest,
+            float(bool(self.topic_terms) and self.topic_terms <= quote_terms),
+            float(type_match),
+            0.0 if quote.endswith(_SENTENCE_END) else 1.0,
+            math.log(len(quote.split())),
+            float(bool(_ANAPHOR.search(quote[:60]))),
+            float(self.question.kind in _VIEW_KINDS and bool(_FIRST_PERSON.search(quote))),
+            float(passage.source.id in self.named),
+            focus,
+            focus if type_match else 0.0,
+            0.0,
+            *self.question_row,
+        ]
+
+
+def candidates(retrieval: Retrieval, store: StoreReader, texts: dict[str, str], question: Question) -> list[Candidate]:
+    """The sentences of the retrieved passages with their features, in retrieval order."""
+    passages = {p.chunk.id: (rank, p) for rank, p in enumerate(retrieval.passages)}
+    vectors = store.sentence_vectors(list(passages))
+    if not vectors.chunk_ids:
+        return []
+    similarities = vectors.vectors @ retrieval.query_vector
+    asked = _Asked.of(retrieval, question, float(similarities.max()))
+    found: list[Candidate] = []
+    for i, chunk_id in enumerate(vectors.chunk_ids):
+        rank, passage = passages[chunk_id]
+        start, end = vectors.spans[i]
+        quote = texts[passage.source.id][start:end]
+        if len(quote.split()) < MIN_WORDS:
+            continue
+        type_match = holds(question.answer_type, quote)
+        row = asked.row(quote, float(similarities[i]), passage, rank, type_match)
+        matched = sum(asked.weights[t] for t in set(terms(quote)) if t in asked.weights)
+        strength = (
+            float(similarities[i]) + min(LEXICAL_CAP, LEXICAL_WEIGHT * matched) - FRAGMENT_PENALTY * row[_FRAGMENT]
+        )
+        found.append(
+            Candidate(
+                source=passage.source,
+                chunk_id=chunk_id,
+                section=passage.chunk.section_title,
+                start=start,
+                end=end,
+                quote=quote,
+                passage_rank=rank,
+                similarity=float(similarities[i]),
+                type_match=type_match or question.answer_type is AnswerType.NONE,
+                features=np.asarray(row, dtype=np.float64),
+                strength=strength,
+            )
+        )
+    best_typed = max((c.features[_TYPED_FOCUS] for c in found), default=0.0)
+    for c in found:  # a question-level feature, known once every candidate is scored
+        c.features[_BEST_TYPED_FOCUS] = best_typed
+    return found
+
+
+def _question_row(retrieval: Retrieval, question: Question, held: str, topic_terms: set[str]) -> list[float]:
+    """The question-level features: what the question asks for that no candidate sentence holds."""
+    held = held.casefold()
+    numbers = _QUESTION_NUMBER.findall(retrieval.query)
+    names = [n for n in _QUESTION_NAME.findall(retrieval.query) if n.casefold() not in _QUESTION_WORDS]
+    return [
+        float(question.answer_type is not AnswerType.NONE),
+        float(any(n.casefold() not in held for n in numbers)),
+        float(any(n.casefold() not in held for n in names)),
+        float(bool(topic_terms) and not topic_terms <= set(terms(held))),
+        float(min(len(retrieval.unknown_words), 2)),
+    ]
+
+
+_QUESTION_WORDS = {"i", "what", "which", "who", "when", "where", "how", "why", "is", "are", "did", "does", "do"}
+
+
+TOPIC_FLOOR = 0.2  # a sentence naming the asked-about topic word for word is evidence even when the
+# small embedder does not know the word ("Kueue"), so it needs only this much strength
+
+
+def weak_evidence(found: list[Candidate], retrieval: Retrieval, question: Question, settings: Settings) -> bool:
+    """Whether nothing retrieved is close enough to the question to quote: no sentence clears
+    `source_floor`, or the passages are all far (`relevance_floor`) and no sentence is clearly on
+    the question (`confident_similarity`), unless a sentence names the asked-about topic outright.
+
+    A question of fact that uses a word no recap contains ("the weather in Paris") needs a sentence
+    clearly on it too. Questions asking for views are exempt: they are worded with words about
+    opinions ("criticise", "agree", "reckon") that the recaps themselves rarely use.
+    """
+    best = max((c.strength for c in found), default=0.0)
+    if retrieval.unknown_words and question.kind in _FACT_KINDS:
+        # The word can't be matched by keywords: only meaning counts, not shared generic words ("Paris").
+        weak = max((c.similarity for c in found), default=0.0) < settings.confident_similarity
+    else:
+        weak = best < settings.source_floor or (
+            retrieval.best_similarity < settings.relevance_floor and best < settings.confident_similarity
+        )
+    return weak and not any(c.names_topic and c.strength >= TOPIC_FLOOR for c in found)
+
+
+_FACT_KINDS = {Kind.FACT, Kind.LIST, Kind.YESNO}

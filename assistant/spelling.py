@@ -1,0 +1,84 @@
+"""Question words spelled otherwise than the recaps spell them, mapped to the index's own spelling.
+
+"Kuberentes", "chatbtos", "modularisation" (the recaps write "modularization"), "Soloman": a word of
+the question that no indexed chunk contains is compared with the index's vocabulary (every word of
+the indexed text, as written) and replaced by the closest word that differs by one edit (two for
+long words: a transposition counts as one), shares its first two letters, and is the most common
+such word. No word list is kept by hand: the index is the dictionary, so a new conference's recaps
+bring their own spellings. A word with no close match is left alone: it may simply be a word the
+recaps don't use ("turnout"), which is no reason to doubt the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+MIN_LENGTH = 5  # shorter words have too many one-edit neighbours ("worth"/"north" is already 5)
+LONG_WORD = 9  # from this length two edits are still recognisably the same word
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (a transposition is one edit), or limit + 1 once it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class Spelling:
+    """The vocabulary of one index version, bucketed by first two letters as words are looked up."""
+
+    def __init__(self, vocabulary: Mapping[str, int]) -> None:
+        self.vocabulary = vocabulary
+        self._buckets: dict[str, tuple[str, ...]] = {}
+
+    def _bucket(self, prefix: str) -> tuple[str, ...]:
+        if prefix not in self._buckets:  # a race only computes a bucket twice
+            self._buckets[prefix] = tuple(w for w in self.vocabulary if w.startswith(prefix))
+        return self._buckets[prefix]
+
+    def closest(self, word: str) -> str | None:
+        """The index's spelling of `word`, or None when it has none (or `word` is already its own)."""
+        lowered = word.casefold()
+        if len(lowered) < MIN_LENGTH or lowered in self.vocabulary:
+            return None
+        joined = lowered.replace("-", "")
+        if joined != lowered and joined in self.vocabulary:
+            return joined  # "start-up" → "startup", "co-located" → "colocated"
+        limit = 2 if len(lowered) >= LONG_WORD else 1
+        best: tuple[int, int, str] | None = None
+        for candidate in self._bucket(lowered[:2]):
+            if abs(len(candidate) - len(lowered)) > limit:
+                continue
+            distance = edit_distance(lowered, candidate, limit)
+            if distance <= limit:
+                key = (distance, -self.vocabulary[candidate], candidate)
+                best = key if best is None or key < best else best
+        return best[2] if best else None
+
+    def correct(self, text: str) -> tuple[str, dict[str, str]]:
+        """`text` with each word the index spells otherwise replaced, and what was replaced."""
+        corrections: dict[str, str] = {}
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            replacement = self.closest(word)
+            if replacement is None:
+                return word
+            corrections[word] = replacement
+            return replacement
+
+        return _WORD.sub(fix, text), corrections
