@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +46,19 @@ class Settings(BaseSettings):
         gt=0,
         le=1,
         description="Estimated Jaccard similarity of word shingles above which two documents are one post.",
+    )
+
+    # Embedding (index/embeddings.py). Precision and sentence vectors change the stored vectors: an index
+    # built with other values is re-indexed before it is used.
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        "auto", description="Where the embedder runs: a CUDA GPU when one is usable ('auto'), or as asked."
+    )
+    embed_precision: Literal["fp32", "int8"] = Field(
+        "fp32", description="The model's own fp32 weights, or int8 (ONNX Runtime dynamic quantisation)."
+    )
+    sentence_vectors: Literal["separate", "late"] = Field(
+        "separate",
+        description="Sentence vectors from a pass of their own, or pooled from their chunk's pass (late chunking).",
     )
 
     # Retrieval.
@@ -92,6 +105,10 @@ class Settings(BaseSettings):
 
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    def models_path(self) -> Path:
+        """Where the embedding model's ONNX files live (exported there once; see index/onnx_model.py)."""
+        return self.data_dir / "models"
 
     def auth(self) -> tuple[str, str] | None:
         """The (user, password) pair for the UI's login, or None when auth is off."""
