@@ -24,12 +24,11 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 MODEL_NAME = "all-MiniLM-L6-v2"
 WINDOW = 256  # word pieces (the model's max_seq_length); longer input is truncated, as sentence-transformers does
 DIMENSION = 384
-# Texts every exported file is checked on when it loads: a short question, a sentence with a link and
-# figures, and one long enough to fill much of the window.
+# Texts every exported file is checked on when it loads (a few ms): a question, and a sentence with
+# figures and punctuation. Another model, other weights or a damaged graph moves these vectors.
 PROBE_TEXTS = (
     "What did people say about Wasm?",
-    "With a record attendance of over 12,000 participants, KubeCon Paris 2024 [was busy](https://example.com).",
-    " ".join(["Platform engineering teams build internal developer platforms for cloud-native workloads."] * 12),
+    "With a record attendance of over 12,000 participants, KubeCon Paris 2024 was busier than ever (CNCF).",
 )
 
 
