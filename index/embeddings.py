@@ -105,12 +105,12 @@ class Embedder:
 
     `model_dir` holds the ONNX file (exported there on first use); `precision` is "fp32" (the
     model's own vectors) or "int8" (dynamically quantised weights: other vectors, so an index records
-    which it was built with); `device` is "auto", "cpu" or "cuda".
+    which it was built with; the default, see Settings.embed_precision); `device` is "auto", "cpu" or "cuda".
     """
 
     name = MODEL_NAME
 
-    def __init__(self, model_dir: Path | None = None, precision: str = "fp32", device: str = "auto") -> None:
+    def __init__(self, model_dir: Path | None = None, precision: str = "int8", device: str = "auto") -> None:
         if precision not in ("fp32", "int8"):
             raise SettingsError(f"embed_precision: {precision!r} is not one of fp32, int8")
         if device not in ("auto", "cpu", "cuda"):
