@@ -182,7 +182,7 @@ def test_recap_help_imports_no_index_libraries() -> None:
     assert "LOADED []" in done.stdout, done.stdout
 
 
-def test_late_chunking_pools_sentences_from_the_chunk_pass(embedder: Embedder) -> None:
+def test_late_chunking_pools_sentences_from_the_chunk_pass(fp32: Embedder) -> None:
     text = (
         "WebAssembly was the talk of the hallway track. Platform engineering teams asked about it.\n\n"
         + " ".join(["Every booth had a demo of cloud-native tooling for platform teams."] * 40)
@@ -190,8 +190,8 @@ def test_late_chunking_pools_sentences_from_the_chunk_pass(embedder: Embedder) -
     )
     spans = ((0, text.index("\n\n")), (text.index("Every"), len(text)))
     chunk = Chunk("doc:1", "doc", 0, 0, "Notes", spans, "\n\n".join(text[s:e] for s, e in spans))
-    vectors, rows, sentence_vectors = embed_document(embedder, text, [chunk], "late")
-    separate, rows_separate, sentence_separate = embed_document(embedder, text, [chunk], "separate")
+    vectors, rows, sentence_vectors = embed_document(fp32, text, [chunk], "late")
+    separate, rows_separate, sentence_separate = embed_document(fp32, text, [chunk], "separate")
     assert rows == rows_separate == sentence_rows(text, [chunk])
     assert float(vectors[0] @ separate[0]) >= 0.9999  # the chunk's own vector does not change
     cosines = (sentence_vectors * sentence_separate).sum(axis=1)
