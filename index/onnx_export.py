@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from index.onnx_session import run_session
 from index.pooling import MODEL_NAME, PROBE_TEXTS, WINDOW, mean_pool, pad, tokenizer_for
 
 log = logging.getLogger(__name__)
@@ -111,8 +112,6 @@ def _with_metadata(path: Path, meta: dict[str, str]) -> None:
 def export(model_path: Path, target: Path, weights_sha256: str, precision: str, device: str = "cpu") -> None:
     """Write `target`: the model at `precision` ("fp32" or "int8") with its metadata. Atomic: a crash
     or a concurrent export never leaves half a file under the final name."""
-    from index.onnx_model import run_session
-
     log.debug("exporting %s to ONNX (%s): %s", model_path.name, precision, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     model = _torch_model(model_path, device)
