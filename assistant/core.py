@@ -20,9 +20,9 @@ from assistant.types import Answer, Citation, Hit
 from assistant.view import IndexView, open_view
 from index.catalog import Catalog, Source
 from index.embeddings import Embedder, shared_embedder
-from index.errors import BadQuestionError, RecapError
+from index.errors import BadQuestionError, IndexNotReadyError, RecapError
 from index.federation import ALL_COLLECTIONS, collection_names
-from index.ingest import Ingestor, IngestReport
+from index.ingest import Ingestor, IngestReport, vector_mismatch
 from index.protocols import CatalogReader, StoreReader
 from index.settings import Settings, load_settings
 from index.store import VectorStore
@@ -65,7 +65,7 @@ class Assistant:
         **overrides: Any,
     ) -> None:
         self.settings = load_settings(settings, **overrides)
-        self.embedder = embedder or shared_embedder()
+        self.embedder = embedder or shared_embedder(self.settings)
         self.auto_ingest = auto_ingest
         self._view: IndexView | None = None
         self._lock = threading.RLock()  # guards swapping views and ingesting
@@ -99,8 +99,28 @@ class Assistant:
                 log.info("index is empty: ingesting the bundled recaps from %s", self.settings.corpus_dir)
                 self.ingest()
                 view = open_view(self.settings, self.embedder, self._collections(), self._catalog_version(), False)
+            elif self._reindex_stale_vectors():
+                view = open_view(self.settings, self.embedder, self._collections(), self._catalog_version(), True)
             self._view = view
             return view
+
+    def _reindex_stale_vectors(self) -> bool:
+        """Re-index a collection whose vectors were made another way (model, precision, sentence vectors):
+        a question embedded one way must never be compared with vectors made another. True if it did."""
+        reindexed = False
+        for name in self._collections():
+            catalog = Catalog.load(self.settings.data_dir / name)
+            problem = vector_mismatch(catalog.config, self.settings, self.embedder) if catalog.records else None
+            if problem is None:
+                continue
+            if self.federated or not self.auto_ingest:
+                raise IndexNotReadyError(
+                    f"collection {name} was indexed with other vectors ({problem}); run `recap ingest`"
+                )
+            log.warning("collection %s was indexed with other vectors (%s): re-indexing it", name, problem)
+            Ingestor(self.settings, VectorStore(self.settings), catalog, self.embedder).ingest([], progress=False)
+            reindexed = True
+        return reindexed
 
     @property
     def store(self) -> StoreReader:

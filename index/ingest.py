@@ -25,7 +25,7 @@ from index.embeddings import Embedder
 from index.errors import BadDocumentError
 from index.keyword import KeywordIndex
 from index.lock import writer_lock
-from index.sentences import sentence_spans
+from index.sentence_vectors import embed_document
 from index.settings import Settings
 from index.store import VectorStore
 
@@ -139,6 +139,29 @@ def _assign_duplicates(records: dict[str, SourceRecord], threshold: float) -> No
             canon.append(record)
 
 
+# What the stored vectors depend on: a question must be embedded the same way the index was.
+VECTOR_KEYS = ("embedding_model", "embedding_weights", "embedding_precision", "sentence_vectors")
+
+
+def index_config(settings: Settings, embedder: Embedder) -> dict[str, object]:
+    """What an index is built with; an index whose recorded config differs is re-indexed."""
+    return {
+        "pipeline": PIPELINE_VERSION,
+        "chunk_tokens": settings.chunk_tokens,
+        **embedder.config(),  # model, weights and precision
+        "sentence_vectors": settings.sentence_vectors,
+    }
+
+
+def vector_mismatch(recorded: dict[str, object], settings: Settings, embedder: Embedder) -> str | None:
+    """How an index's recorded vectors differ from what `embedder` and `settings` make, or None."""
+    expected = index_config(settings, embedder)
+    differ = [
+        f"{k} {recorded.get(k, 'unrecorded')} != {expected[k]}" for k in VECTOR_KEYS if recorded.get(k) != expected[k]
+    ]
+    return ", ".join(differ) or None
+
+
 class Ingestor:
     """Writes one collection. Holds the data directory's writer lock while it works."""
 
@@ -149,11 +172,7 @@ class Ingestor:
         self.embedder = embedder
 
     def _config(self) -> dict[str, object]:
-        return {
-            "pipeline": PIPELINE_VERSION,
-            "chunk_tokens": self.settings.chunk_tokens,
-            "embedding_model": self.embedder.name,
-        }
+        return index_config(self.settings, self.embedder)
 
     def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestReport:
         with writer_lock(self.settings.data_dir):
@@ -294,22 +313,17 @@ class Ingestor:
     def _embed_and_store(self, groups: list[tuple[SourceRecord, _Prepared, list[Chunk]]], progress: bool) -> None:
         """Embed and store one document at a time, so an interruption loses at most one document's work."""
         total = sum(len(chunks) for _, _, chunks in groups)
+        if groups:
+            self.embedder.keep_in(self.settings.models_path())  # a later reader of this data dir needs no export
         with tqdm(total=total, desc="embedding", unit="chunk", disable=not progress or not groups) as bar:
             for record, item, chunks in groups:
                 text = item.doc.text
                 self.catalog.save_text(record.id, text)  # before its chunks: a chunk never lacks its text
-                sentences: list[tuple[str, str, int, int]] = []
-                sentence_texts: list[str] = []
-                for chunk in chunks:
-                    for s, e in chunk.spans:
-                        for ss, se in sentence_spans(text, s, e):
-                            sentences.append((chunk.id, chunk.source_id, ss, se))
-                            sentence_texts.append(plain(text[ss:se]))
-                inputs = [c.embedding_text() for c in chunks] + sentence_texts
-                # One call: sentence-transformers sorts the whole list by length, so batches pad less.
-                all_vectors = self.embedder.embed(inputs)
+                chunk_vectors, sentences, sentence_vectors = embed_document(
+                    self.embedder, text, chunks, self.settings.sentence_vectors
+                )
                 # Upsert, then drop what this source held before: a re-run never leaves two copies.
-                self.store.add(chunks, all_vectors[: len(chunks)], sentences, all_vectors[len(chunks) :])
+                self.store.add(chunks, chunk_vectors, sentences, sentence_vectors)
                 stale = self.store.chunk_ids(record.id) - {c.id for c in chunks}
                 if stale:
                     self.store.delete_chunks(sorted(stale))

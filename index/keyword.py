@@ -12,17 +12,36 @@ import shutil
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bm25s
-import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS
+if TYPE_CHECKING:  # bm25s (with scipy) is imported when a keyword index is first built, loaded or searched
+    import bm25s
+    import Stemmer
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG through its own handler
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
-# NLTK's English list (question words included) plus words every question about the recaps has.
-_STOP = frozenset(STOPWORDS_EN_PLUS) | {"would", "could", "say", "said", "people", "recap", "recaps", "think", "next"}
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """NLTK's English list (question words included) plus words every question about the recaps has."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS) | {
+        "would",
+        "could",
+        "say",
+        "said",
+        "people",
+        "recap",
+        "recaps",
+        "think",
+        "next",
+    }
+
+
 # Spellings of one thing, folded to one term on both sides (documents and queries).
 ALIASES = {
     "webassembly": "wasm",
@@ -57,6 +76,8 @@ def expand(query: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
+    import Stemmer
+
     return Stemmer.Stemmer("english")
 
 
@@ -64,7 +85,8 @@ def terms(text: str) -> list[str]:
     """Lower-cased, alias-folded, stop-worded, stemmed terms of `text`."""
     text = text.casefold().replace("co-located", "colocated").replace("co-hosted", "cohosted")
     words = [ALIASES.get(w, w) for w in _TOKEN.findall(text)]
-    return _stemmer().stemWords([w for w in words if w not in _STOP and len(w) > 1])
+    stop = _stop_words()
+    return _stemmer().stemWords([w for w in words if w not in stop and len(w) > 1])
 
 
 def fingerprint(ids: Sequence[str]) -> str:
@@ -93,6 +115,8 @@ class KeywordIndex:
     def build(cls, ids: Sequence[str], texts: Sequence[str]) -> KeywordIndex:
         if not ids:
             return cls([], None)
+        import bm25s
+
         retriever = bm25s.BM25()
         retriever.index([terms(t) or ["<empty>"] for t in texts], show_progress=False)
         vocabulary: dict[str, int] = {}
@@ -132,6 +156,8 @@ class KeywordIndex:
         if "vocabulary" not in saved:
             return None  # saved by an older recap: rebuilt (in memory by a reader, on disk at the next ingest)
         try:
+            import bm25s
+
             retriever = bm25s.BM25.load(str(current), show_progress=False)
         except (OSError, ValueError) as exc:
             log.warning("keyword index in %s unreadable (%s); it will be rebuilt", current, exc)

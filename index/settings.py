@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +48,21 @@ class Settings(BaseSettings):
         description="Estimated Jaccard similarity of word shingles above which two documents are one post.",
     )
 
+    # Embedding (index/embeddings.py). Precision and sentence vectors change the stored vectors: an index
+    # built with other values is re-indexed before it is used.
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        "auto", description="Where the embedder runs: a CUDA GPU when one is usable ('auto'), or as asked."
+    )
+    # int8 by measurement (docs/benchmarks.md, "Embedding path"): a third less ingest CPU than fp32, with
+    # recall@5, MRR, blind evidence recall and answer precision within 0.01 of fp32's.
+    embed_precision: Literal["fp32", "int8"] = Field(
+        "int8", description="int8 (ONNX Runtime dynamic quantisation) or the model's own fp32 weights."
+    )
+    sentence_vectors: Literal["separate", "late"] = Field(
+        "separate",
+        description="Sentence vectors from a pass of their own, or pooled from their chunk's pass (late chunking).",
+    )
+
     # Retrieval.
     top_k: int = Field(8, ge=1, le=50, description="Passages handed to the answer stage.")
     candidates: int = Field(30, ge=5, le=500, description="Hits taken from each retriever before fusion.")
@@ -89,6 +104,10 @@ class Settings(BaseSettings):
 
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    def models_path(self) -> Path:
+        """Where the embedding model's ONNX files live (exported there once; see index/onnx_model.py)."""
+        return self.data_dir / "models"
 
     def auth(self) -> tuple[str, str] | None:
         """The (user, password) pair for the UI's login, or None when auth is off."""

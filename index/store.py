@@ -12,21 +12,21 @@ import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlparse
 
-import chromadb
 import numpy as np
-from chromadb.api.client import SharedSystemClient
-from chromadb.api.collection_configuration import CreateCollectionConfiguration
-from chromadb.api.types import Where
-from chromadb.config import Settings as ChromaSettings
-from chromadb.config import System
 
 from index.chunking import Chunk
 from index.embeddings import empty_vectors
 from index.errors import IndexNotReadyError
 from index.settings import Settings
+
+if TYPE_CHECKING:  # chromadb takes most of a second to import: only a command that reads the index pays it
+    import chromadb
+    from chromadb.api.collection_configuration import CreateCollectionConfiguration
+    from chromadb.api.types import Where
+    from chromadb.config import System
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,7 +35,7 @@ COSINE: CreateCollectionConfiguration = {"hnsw": {"space": "cosine"}}
 
 def _one_of(values: Sequence[str], field: str) -> Where:
     """A filter matching `field` equal to any of `values`."""
-    return cast(Where, {field: {"$in": list(values)}})
+    return cast("Where", {field: {"$in": list(values)}})
 
 
 def _first_query(rows: list[list[T]] | None) -> list[T]:
@@ -124,6 +124,8 @@ class _SystemUsers:
 
 def _chroma_cache() -> dict[str, System]:
     # chromadb's private per-path cache of systems (no public way to ask which system a client uses).
+    from chromadb.api.client import SharedSystemClient
+
     return getattr(SharedSystemClient, "_identifier_to_system", {})
 
 
@@ -140,6 +142,9 @@ system_users = _SystemUsers()
 
 def make_client(settings: Settings, fresh: bool = False) -> chromadb.ClientAPI:
     """A client for the configured store. `fresh` matters for the embedded store only: see below."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)

@@ -26,8 +26,9 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    return shared_embedder()
+def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    # Its ONNX file is exported once per session, into a data directory of the session's own.
+    return shared_embedder(Settings(data_dir=tmp_path_factory.mktemp("embedder")))
 
 
 @pytest.fixture(scope="session")
@@ -47,9 +48,9 @@ def assistant(corpus_index: Path, embedder: Embedder) -> Assistant:
 @pytest.fixture
 def fresh_data_dir(tmp_path: Path, corpus_index: Path) -> Path:
     """A private, writable copy of the session index."""
-    target = tmp_path / "data"
-    shutil.copytree(corpus_index, target)
-    return target
+    from servers import copy_data_dir
+
+    return copy_data_dir(corpus_index, tmp_path / "data")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from collections.abc import Iterator
@@ -19,6 +20,23 @@ if TYPE_CHECKING:
     from ui.app import Server
 
 
+def copy_data_dir(source: Path, target: Path) -> Path:
+    """A private copy of a data directory; the embedding model's ONNX files (never written in place,
+    90 MB) are hard-linked instead of copied."""
+
+    def link_or_copy(src: str, dst: str) -> object:
+        if src.endswith(".onnx"):
+            try:
+                os.link(src, dst)
+                return dst
+            except OSError:
+                pass
+        return shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link_or_copy)
+    return target
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -26,9 +44,7 @@ def free_port() -> int:
 
 
 def copy_index(tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, name: str) -> Path:
-    target = tmp_path_factory.mktemp(name) / "data"
-    shutil.copytree(corpus_index, target)
-    return target
+    return copy_data_dir(corpus_index, tmp_path_factory.mktemp(name) / "data")
 
 
 @contextmanager

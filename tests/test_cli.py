@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from index.embeddings import Embedder
 from index.lock import writer_lock
 
 RECAP = [sys.executable, "-m", "assistant.cli"]
@@ -49,8 +50,10 @@ def test_search_json(corpus_index: Path) -> None:
     assert "Dapr" in rows[0]["text"]
 
 
-def test_ingest_twice_then_sources(tmp_path: Path) -> None:
+def test_ingest_twice_then_sources(tmp_path: Path, embedder: Embedder) -> None:
     data_dir = tmp_path / "data"
+    # The model file as the session exported it (a first ingest exports it once: tests/test_offline.py).
+    embedder.keep_in(data_dir / "models")
     first = recap(data_dir, "ingest")
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("4 added")

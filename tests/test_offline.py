@@ -44,8 +44,10 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
 
 
 def test_ingest_and_ask_make_no_connection(no_network: list[Any], tmp_path: Path) -> None:
-    # A new embedder: loading the model must be offline too, not only using an already loaded one.
-    assistant = Assistant(Settings(data_dir=tmp_path / "data", llm="auto"), embedder=Embedder())
+    # A new embedder: loading (and exporting) the model must be offline too, not only using a loaded one.
+    assistant = Assistant(
+        Settings(data_dir=tmp_path / "data", llm="auto"), embedder=Embedder(tmp_path / "data" / "models")
+    )
     report = assistant.ingest()
     answer = assistant.ask("What did people say about Wasm?")
     assert report.chunks_total > 0 and answer.citations
