@@ -175,17 +175,7 @@ def search(ctx: click.Context, query: str, k: int, as_json: bool) -> None:
     """Show the passages that best match QUERY (hybrid dense + BM25 retrieval)."""
     hits = _assistant(ctx).search(query, k=k)
     if as_json:
-        rows = [
-            {
-                "text": h.text,
-                "title": h.source.title,
-                "url": h.source.url,
-                "section": h.section,
-                "score": round(h.score, 4),
-            }
-            for h in hits
-        ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
     for i, h in enumerate(hits, 1):
         where = f" › {h.section}" if h.section else ""
