@@ -7,6 +7,7 @@ ChatOllama, made slow to answer so that a blocked loop would show as a long paus
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -69,7 +70,7 @@ async def ticking(work: Callable[[], Awaitable[T]]) -> tuple[T, list[float], flo
 
 def longest_pause(ticks: list[float], started: float, ended: float) -> float:
     during = [t for t in ticks if started - TICK <= t <= ended + TICK]
-    return max(b - a for a, b in zip(during, during[1:], strict=False))
+    return max(b - a for a, b in itertools.pairwise(during))
 
 
 def test_two_concurrent_aasks_leave_the_loop_ticking(slow_model: tuple[Assistant, SlowModel]) -> None:
