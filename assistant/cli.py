@@ -238,6 +238,17 @@ def serve(ctx: click.Context, host: str | None, port: int | None, llm: str | Non
     launch(settings=settings, host=host, port=port)
 
 
+@cli.command()
+@_LLM_OPTION
+@click.pass_context
+@_friendly_errors
+def mcp(ctx: click.Context, llm: str | None) -> None:
+    """Serve recap's tools (ask, search, sources) to an MCP client over stdio."""
+    from assistant.mcp_server import serve_stdio  # imported here: only this command needs the MCP SDK
+
+    serve_stdio(_assistant(ctx, llm=llm))
+
+
 @cli.command(name="eval")
 @click.option(
     "--questions",
