@@ -234,7 +234,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, llm: str | Non
     from ui.app import launch  # imported here: gradio takes seconds to import, other commands need not wait
 
     settings = _settings(ctx, llm=llm)
-    out.print(f"recap: serving on http://{settings.ui_host if host is None else host}:{port or settings.ui_port}")
+    url = f"http://{settings.ui_host if host is None else host}:{port or settings.ui_port}"
+    out.print(f"recap: serving on {url} (MCP: {url}/gradio_api/mcp/)")
     launch(settings=settings, host=host, port=port)
 
 
