@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.aio import answer_parts
 from assistant.answerer import Answerer, answerer_for
 from assistant.backends import choose_backend
 from assistant.condense import Turn
@@ -212,8 +213,6 @@ class Assistant:
     async def astream(self, question: str, history: History | None = None) -> AsyncIterator[str | Answer]:
         """`stream` for async callers: `async for part in ...` gives what iterating `stream()` gives
         (text as it is produced), then the final `Answer`. Produced in a worker thread."""
-        from assistant.aio import answer_parts
-
         async for part in answer_parts(await asyncio.to_thread(self.stream, question, history)):
             yield part
 
