@@ -8,6 +8,8 @@ Every type a caller meets is exported here: the answer and its parts, the stream
 the ingest report and the errors (all subclasses of `RecapError`).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from assistant.core import Assistant
 from assistant.stream import AnswerStream
 from assistant.types import Answer, Citation, CitationCheck, Hit
@@ -23,6 +25,19 @@ from index.errors import (
 )
 from index.ingest import Duplicate, IngestError, IngestReport
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.lcel import RecapRetriever, RecapRunnable
+
+
+def __getattr__(name: str) -> Any:
+    """`RecapRetriever` and `RecapRunnable` import LangChain: only when asked for, so `import assistant` stays quick."""
+    if name in {"RecapRetriever", "RecapRunnable"}:
+        from assistant import lcel
+
+        return getattr(lcel, name)
+    raise AttributeError(f"module 'assistant' has no attribute {name!r}")
+
 
 __all__ = [
     "Answer",
@@ -40,6 +55,8 @@ __all__ = [
     "IngestReport",
     "LLMUnavailableError",
     "RecapError",
+    "RecapRetriever",
+    "RecapRunnable",
     "Settings",
     "SettingsError",
     "Source",

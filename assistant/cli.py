@@ -195,17 +195,7 @@ def search(ctx: click.Context, query: str, k: int, as_json: bool) -> None:
     """Show the passages that best match QUERY (hybrid dense + BM25 retrieval)."""
     hits = _assistant(ctx).search(query, k=k)
     if as_json:
-        rows = [
-            {
-                "text": h.text,
-                "title": h.source.title,
-                "url": h.source.url,
-                "section": h.section,
-                "score": round(h.score, 4),
-            }
-            for h in hits
-        ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
     for i, h in enumerate(hits, 1):
         where = f" › {h.section}" if h.section else ""
@@ -264,8 +254,20 @@ def serve(ctx: click.Context, host: str | None, port: int | None, llm: str | Non
     from ui.app import launch  # imported here: gradio takes seconds to import, other commands need not wait
 
     settings = _settings(ctx, llm=llm)
-    out.print(f"recap: serving on http://{settings.ui_host if host is None else host}:{port or settings.ui_port}")
+    url = f"http://{settings.ui_host if host is None else host}:{port or settings.ui_port}"
+    out.print(f"recap: serving on {url} (MCP: {url}/gradio_api/mcp/)")
     launch(settings=settings, host=host, port=port)
+
+
+@cli.command()
+@_LLM_OPTION
+@click.pass_context
+@_friendly_errors
+def mcp(ctx: click.Context, llm: str | None) -> None:
+    """Serve recap's tools (ask, search, sources) to an MCP client over stdio."""
+    from assistant.mcp_server import serve_stdio  # imported here: only this command needs the MCP SDK
+
+    serve_stdio(_assistant(ctx, llm=llm))
 
 
 @cli.command(name="eval")

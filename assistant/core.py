@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from assistant.aio import answer_parts
 from assistant.answerer import Answerer, answerer_for
 from assistant.backends import choose_backend
 from assistant.condense import Turn, condense
@@ -16,7 +18,7 @@ from assistant.question import holds_instruction, problem_with
 from assistant.retrieval import Retrieval
 from assistant.stream import AnswerStream
 from assistant.topics import TopicMap, TopicMatrix
-from assistant.types import Answer, Citation, Hit
+from assistant.types import MAX_SEARCH_K, Answer, Citation, Hit
 from assistant.view import IndexView, open_view
 from index.catalog import Catalog, Source
 from index.embeddings import Embedder, shared_embedder
@@ -26,6 +28,9 @@ from index.ingest import Ingestor, IngestReport, vector_mismatch
 from index.protocols import CatalogReader, StoreReader
 from index.settings import Settings, load_settings
 from index.store import VectorStore
+
+if TYPE_CHECKING:  # LangChain is imported only when a retriever or runnable is asked for
+    from assistant.lcel import RecapRetriever, RecapRunnable
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +181,11 @@ class Assistant:
         return self.view().retriever.retrieve(query, k or self.settings.top_k)
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
+        """The `k` passages that best match `query`. Raises `BadQuestionError` for an empty query."""
+        if not query.strip():
+            raise BadQuestionError("search() needs a query: it was empty")
+        if not 1 <= k <= MAX_SEARCH_K:
+            raise BadQuestionError(f"search() returns 1 to {MAX_SEARCH_K} passages: k={k} is out of range")
         retrieval = self.retrieve(query, k)
         return [
             Hit(
@@ -184,6 +194,8 @@ class Assistant:
                 section=p.chunk.section_title,
                 score=p.similarity,
                 chunk_id=p.chunk.id,
+                start=p.chunk.spans[0][0],
+                end=p.chunk.spans[-1][1],
             )
             for p in retrieval.passages
         ]
@@ -218,6 +230,32 @@ class Assistant:
         view = self.view()
         opened = (time.perf_counter() - started) * 1000
         return AnswerStream(_with_open_time(answerer.stream(question, turns, view), opened))
+
+    # -- async and LangChain: thin hooks over the methods above ---------------------------------------
+
+    async def aask(self, question: str, history: History | None = None) -> Answer:
+        """`ask` for async callers: answered in a worker thread, so the event loop keeps running."""
+        return await asyncio.to_thread(self.ask, question, history)
+
+    async def astream(self, question: str, history: History | None = None) -> AsyncIterator[str | Answer]:
+        """`stream` for async callers: `async for part in ...` gives what iterating `stream()` gives
+        (text as it is produced), then the final `Answer`. Produced in a worker thread."""
+        async for part in answer_parts(await asyncio.to_thread(self.stream, question, history)):
+            yield part
+
+    def as_retriever(self, k: int = 5) -> RecapRetriever:
+        """A LangChain `BaseRetriever` over this assistant's hybrid search: `Document`s whose
+        `page_content` is the passage and whose `metadata` is a `recap search --json` row."""
+        from assistant.lcel import RecapRetriever
+
+        return RecapRetriever(searcher=self, k=k)
+
+    def as_runnable(self) -> RecapRunnable:
+        """A LangChain `Runnable`: `{"question", "history"}` in, the `recap ask --json` dict out
+        (`stream`/`astream` give the text as it is produced, then that dict)."""
+        from assistant.lcel import RecapRunnable
+
+        return RecapRunnable(self)
 
     def answerer(self) -> Answerer:
         """The answerer for the next question (a local model if `settings.llm` asks for one and it answers)."""

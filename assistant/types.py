@@ -7,6 +7,8 @@ from typing import Any
 
 from index.catalog import Source
 
+MAX_SEARCH_K = 50  # the most passages one search returns (the ceiling RECAP_TOP_K has too)
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -31,6 +33,26 @@ class Hit:
     section: str
     score: float
     chunk_id: str = ""
+    start: int = -1  # the span of the source document's text the passage covers
+    end: int = -1
+
+    def to_json(self) -> dict[str, Any]:
+        """One row of `recap search --json`: the passage and where it comes from (also the metadata
+        of a LangChain `Document` from `Assistant.as_retriever()`, and a hit of the MCP `search` tool)."""
+        return {
+            "text": self.text,
+            "title": self.source.title,
+            "author": self.source.author,
+            "publisher": self.source.publisher,
+            "date": self.source.date,
+            "url": self.source.url,
+            "section": self.section,
+            "source_id": self.source.id,
+            "chunk_id": self.chunk_id,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 4),
+        }
 
 
 @dataclass

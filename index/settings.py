@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     ui_max_upload_mb: float = Field(5.0, gt=0, le=100, description="Largest recap file the UI accepts.")
     ui_concurrency: int = Field(4, ge=1, le=64, description="Questions answered at once; more wait in a queue.")
 
+    # MCP (`recap mcp`, and `recap serve` at /gradio_api/mcp/): reading tools only, unless this is set.
+    mcp_ingest: bool = Field(False, description="Offer an `ingest` tool over MCP (it reads paths on this machine).")
+
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 

@@ -46,7 +46,7 @@ def test_ask_quantum_abstains(corpus_index: Path) -> None:
 def test_search_json(corpus_index: Path) -> None:
     result = recap(corpus_index, "search", "Dapr enterprise service bus", "-k", "3", "--json")
     rows = json.loads(result.stdout)
-    assert len(rows) == 3 and set(rows[0]) == {"text", "title", "url", "section", "score"}
+    assert len(rows) == 3 and set(rows[0]) >= {"text", "title", "url", "section", "score", "chunk_id", "start", "end"}
     assert "Dapr" in rows[0]["text"]
 
 

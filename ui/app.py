@@ -22,6 +22,7 @@ from assistant import Answer, Assistant, RecapError, Settings
 from assistant.topics import question_for
 from index.documents import SUPPORTED_SUFFIXES, check_supported
 from ui import render
+from ui.mcp_route import mcp_app_kwargs
 from ui.style import CSS, HEAD, HEATMAP_JS
 
 log = logging.getLogger(__name__)
@@ -266,8 +267,12 @@ def launch(
     host: str | None = None,
     port: int | None = None,
     block: bool = True,
+    mcp_server: bool = True,
 ) -> Server:
-    """Start the app; with `block=False` return at once (tests, notebooks) and stop it with `close()`."""
+    """Start the app; with `block=False` return at once (tests, notebooks) and stop it with `close()`.
+
+    With `mcp_server` (the default), recap's MCP tools are served too, at `/gradio_api/mcp/` behind
+    the same login (`ui/mcp_route.py`)."""
     settings = settings or Settings()
     assistant = assistant or Assistant(settings)
     host = host or settings.ui_host
@@ -296,5 +301,6 @@ def launch(
         theme=gr.themes.Soft(primary_hue="indigo", secondary_hue="cyan"),
         css=CSS,
         head=HEAD,
+        app_kwargs=mcp_app_kwargs(assistant, settings, host) if mcp_server else None,
     )
     return Server(demo, url)
