@@ -17,21 +17,26 @@ class Sentence:
     end: int
     text: str
     heading: bool = False
-    mask: list[bool] = field(default_factory=list)  # characters already taken by a name, a URL or a title
-
-    def __post_init__(self) -> None:
-        self.mask = [False] * len(self.text)
+    taken: list[tuple[int, int]] = field(default_factory=list)  # spans claimed by a name, a URL or a title
+    _masked: str | None = None
+    cache: dict[str, object] = field(default_factory=dict)  # what readers computed from the masked text
 
     def take(self, start: int, end: int) -> None:
-        for i in range(max(start, 0), min(end, len(self.text))):
-            self.mask[i] = True
+        self.taken.append((max(start, 0), min(end, len(self.text))))
+        self._masked = None
+        self.cache.clear()
 
     def free(self, start: int, end: int) -> bool:
-        return not any(self.mask[start:end])
+        return all(e <= start or s >= end for s, e in self.taken)
 
     def masked(self) -> str:
         """The text with taken characters blanked, offsets unchanged."""
-        return "".join(" " if m else c for c, m in zip(self.text, self.mask, strict=True))
+        if self._masked is None:
+            chars = list(self.text)
+            for s, e in self.taken:
+                chars[s:e] = " " * (e - s)
+            self._masked = "".join(chars)
+        return self._masked
 
 
 def document_sentences(text: str, struct: Structure) -> list[Sentence]:

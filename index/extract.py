@@ -245,35 +245,30 @@ def _alias_numeronyms(order: list[Found], mentions: dict[int, set[int]]) -> None
 
 def _mention_spans(order: list[Found], sentences: list[Sentence]) -> dict[int, set[int]]:
     """For each find, the sentences naming it (not inside a longer name of another find)."""
-    spellings: list[tuple[str, Found]] = []
+    by_spelling: dict[str, list[tuple[str, Found]]] = {}
     for f in order:
         for name in {f.name, *f.aliases}:
             if len(name) >= 2:
-                spellings.append((name, f))
-    spellings.sort(key=lambda s: -len(s[0]))
+                by_spelling.setdefault(name.casefold(), []).append((name, f))
+    if not by_spelling:
+        return {}
+    # One pattern, longest spelling first: at each place the longest name wins ("Cilium + eBPF Day"
+    # over "Cilium"), and a name inside a longer one is not a mention of it.
+    alternatives = "|".join(re.escape(n) for n in sorted(by_spelling, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w]|-\w)", re.IGNORECASE)
     out: dict[int, set[int]] = {}
     for i, sentence in enumerate(sentences):
-        taken = [False] * len(sentence.text)
-        for name, f in spellings:
-            for match in _occurrences(name, sentence.text):
-                if any(taken[match[0] : match[1]]):
-                    continue
-                for k in range(*match):
-                    taken[k] = True
-                out.setdefault(id(f), set()).add(i)
+        for match in pattern.finditer(sentence.text):
+            got = match.group(0)
+            for name, f in by_spelling.get(got.casefold(), []):
+                if _same_case(name, got):
+                    out.setdefault(id(f), set()).add(i)
     return out
 
 
-def _occurrences(name: str, text: str) -> list[tuple[int, int]]:
-    pattern = r"(?<![\w-])" + re.escape(name) + r"(?![\w]|-\w)"
-    spans = []
-    for match in re.finditer(pattern, text, re.IGNORECASE):
-        got = match.group(0)
-        # Same case where the name has capitals ("Score" is not "score"); "WASM" and "Wasm" are one.
-        if name[0].isupper() != got[0].isupper() or (name.islower() and not got.islower()):
-            continue
-        spans.append((match.start(), match.end()))
-    return spans
+def _same_case(name: str, got: str) -> bool:
+    """Same case where the name has capitals ("Score" is not "score"); "WASM" and "Wasm" are one."""
+    return name[0].isupper() == got[0].isupper() and not (name.islower() and not got.islower())
 
 
 def _item(f: Found, indices: list[int], sentences: list[Sentence], source_id: str) -> Item:

@@ -55,7 +55,15 @@ def _capitalised(word: str) -> bool:
 
 def runs_of(sentence: Sentence, index: int) -> list[Run]:
     """The runs of capitalised words in the sentence's unmasked text."""
-    text = sentence.masked()
+    cached = sentence.cache.get("runs")
+    if isinstance(cached, list):
+        return cached
+    runs = _runs(sentence.masked(), index)
+    sentence.cache["runs"] = runs
+    return runs
+
+
+def _runs(text: str, index: int) -> list[Run]:
     tokens = _tokens(text)
     runs: list[Run] = []
     k = 0
