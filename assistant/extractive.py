@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.condense import Turn, condense, topic_of
+from assistant.planning import planned_answer
 from assistant.retrieval import Retrieval
 from assistant.types import Answer, Citation
 from assistant.view import IndexView
@@ -213,7 +214,8 @@ class ExtractiveAnswerer:
         retrieval = view.retriever.retrieve(standalone, self.settings.top_k)
         retrieved = time.perf_counter()
         texts = view.texts(p.source.id for p in retrieval.passages)
-        answer = extractive_answer(retrieval, view.store, texts, self.settings)
+        # A list or planning question is answered from the item catalogue when items fit it.
+        answer = planned_answer(standalone, retrieval, view) or extractive_answer(retrieval, view.store, texts, self.settings)
         done = time.perf_counter()
         answer.timings = {
             "retrieve": (retrieved - started) * 1000,

@@ -17,6 +17,7 @@ class Sentence:
     end: int
     text: str
     heading: bool = False
+    section: str = ""  # the heading of the section it is in
     taken: list[tuple[int, int]] = field(default_factory=list)  # spans claimed by a name, a URL or a title
     _masked: str | None = None
     cache: dict[str, object] = field(default_factory=dict)  # what readers computed from the masked text
@@ -41,12 +42,14 @@ class Sentence:
 
 def document_sentences(text: str, struct: Structure) -> list[Sentence]:
     """The sentences of the prose blocks, and the section headings, in document order."""
+    titles = {s.index: s.title for s in struct.sections}
     out: list[Sentence] = []
     for section in struct.sections:
         if section.title:
             at = text.find(section.title, section.start)
             if at >= 0:
-                out.append(Sentence(at, at + len(section.title), section.title, heading=True))
+                out.append(Sentence(at, at + len(section.title), section.title, heading=True, section=section.title))
     for block in struct.blocks:
-        out.extend(Sentence(s, e, text[s:e]) for s, e in sentence_spans(text, block.start, block.end))
+        title = titles.get(block.section, "")
+        out.extend(Sentence(s, e, text[s:e], section=title) for s, e in sentence_spans(text, block.start, block.end))
     return sorted(out, key=lambda s: s.start)

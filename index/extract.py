@@ -283,6 +283,7 @@ def _item(f: Found, indices: list[int], sentences: list[Sentence], source_id: st
                 quote=s.text,
                 recommends=bool(P.RECOMMENDS.search(s.text)),
                 critical=bool(P.CRITICAL.search(s.text)),
+                section=s.section,
             )
         )
     aliases = list(dict.fromkeys(a for a in f.aliases if normalise_name(a) != normalise_name(f.name)))

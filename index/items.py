@@ -64,6 +64,8 @@ class Mention:
     quote: str
     recommends: bool = False
     critical: bool = False
+    section: str = ""  # the heading of the section the sentence is in
+    chunk_id: str = ""  # the chunk holding the sentence (its sentence vector is stored under it)
 
 
 @dataclass

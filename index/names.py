@@ -249,15 +249,20 @@ def find_names(sentences: list[Sentence], people: list[tuple[int, str]]) -> list
     person_names = {name for _, name in people}
     mid = {r.text for i, s in enumerate(sentences) if not s.heading for r in runs_of(s, i) if not r.initial}
     seen: list[tuple[Run, str | None]] = []
+    trimmed = [
+        [t for r in runs_of(s, i) if (t := _trim(r)) is not None] + _listed_lowercase(s, i) if not s.heading else []
+        for i, s in enumerate(sentences)
+    ]
+    # A place in one sentence is a place in all ("held in Paris" … "at the Paris event").
+    places = {r.text for i, runs in enumerate(trimmed) for r in runs if _is_place(sentences[i].text, r)}
     for i, sentence in enumerate(sentences):
-        if sentence.heading:
-            continue
-        runs = [t for r in runs_of(sentence, i) if (t := _trim(r)) is not None] + _listed_lowercase(sentence, i)
         cues: list[tuple[Run, str | None]] = []
-        for run in runs:
+        for run in trimmed[i]:
             after = sentence.text[run.end :]
-            if _is_topic(run, lower, after) or _is_place(sentence.text, run) or _scare_quoted(sentence.text, run):
+            if _is_topic(run, lower, after) or run.text in places or _scare_quoted(sentence.text, run):
                 continue
+            if run.text.split(" ")[0] in places:
+                continue  # "Paris Expo Porte de Versailles": a place's venue
             if run.initial and run.text not in mid and not P.ORG_VERBS.match(after) and not _shaped(run.text):
                 continue
             cues.append((run, _kind_cue(sentence, run, person_names)))
@@ -272,14 +277,16 @@ def _scare_quoted(text: str, run: Run) -> bool:
 
 def _shaped(text: str) -> bool:
     """A shape only names have: inner capitals or digits ("OpenTOFU", "K8s"), or a hyphenated coinage."""
-    return any(c.isupper() or c.isdigit() for c in text[1:]) and text.casefold() not in P.GENERIC
+    shaped = any(c.isupper() or c.isdigit() for word in text.split(" ") for c in word[1:])
+    return shaped and text.casefold() not in P.GENERIC
 
 
 def _is_place(text: str, run: Run) -> bool:
+    """"held in Paris", "in Salt Lake City, Utah": a name after "in" (or listed after such a name)."""
     before = text[: run.start]
-    if P.PLACE_BEFORE.search(before) and not re.search(r"\b(?:from|to)\s+$", before):
-        return not _shaped(run.text) and re.match(r"[\s,!.]*(?:[A-Z][a-z]+[!.]?)?\s*$|,\s+[A-Z]", text[run.end :]) is not None
-    return bool(re.search(r"\b(?:in|at)\s+[A-Z][a-z]+,\s+$", before))
+    if re.search(r"\bin\s+$", before):
+        return not _shaped(run.text)
+    return bool(re.search(r"\b(?:in|at)\s+(?:[A-Z][a-z]+\s+){0,3}[A-Z][a-z]+,\s+$", before))
 
 
 def _share_list_cues(text: str, cues: list[tuple[Run, str | None]]) -> list[tuple[Run, str | None]]:

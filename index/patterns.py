@@ -41,8 +41,6 @@ GENERIC = frozenset(
     """.split()
 )
 
-# A name used as a place: "held in Paris", "in Salt Lake City".
-PLACE_BEFORE = re.compile(r"(?:\b(?:in|near|to|from)\s+)$")
 
 # Nouns that say what the names listed after them are ("companies using …, including A, B and C").
 LIST_HEADS: dict[str, str] = {

@@ -1,0 +1,114 @@
+"""List and planning questions answered from the item catalogue: "Which talks should I watch…",
+"which co-located events…", "which tools for X…", "who spoke about Y".
+
+The answer is a list: each item with who mentioned or recommended it and an [n] whose citation
+quotes that mention sentence verbatim, with its offsets. Items are narrowed to the question's topic
+through the retrieval (`assistant.relevance`). A question that is not of this shape, or that no item
+fits, gets None, and the caller answers it as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.catalogue import CatalogueItem, ItemMention, view_items
+from assistant.relevance import Fit, fits, topic_terms
+from assistant.retrieval import Retrieval
+from assistant.types import Answer, Citation
+from assistant.view import IndexView
+
+MAX_ITEMS = 8  # a list a reader takes in at a glance; the CLI's `recap catalogue` has the rest
+GENERAL_FLOOR = -1.0  # a question with no topic ("which co-located events…") lists every item of its kinds
+
+# The kinds a question asks for, by the words it uses (checked in order; the first that matches wins).
+_ASKS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"\bkeynotes?\b", re.I), ("keynote",)),
+    (re.compile(r"\b(?:co-?located|colocated|events?|conferences?|meetups?|attend)\b", re.I), ("event",)),
+    (re.compile(r"\b(?:recordings?|videos?|playlists?|recorded)\b", re.I), ("recording",)),
+    (re.compile(r"\b(?:talks?|sessions?|presentations?|watch(?:ing)?|catch(?:ing)?)\b", re.I), ("talk", "keynote", "recording")),
+    (re.compile(r"\b(?:who\s+(?:spoke|presented|talked|gave|co-?chaired)|speakers?|people|persons?)\b", re.I), ("person",)),
+    (re.compile(r"\b(?:compan(?:y|ies)|vendors?|organi[sz]ations?|enterprises?|startups?|firms?)\b", re.I), ("organisation",)),
+    (re.compile(r"\b(?:projects?|tools?|tooling|frameworks?|products?|libraries|try)\b", re.I), ("project",)),
+    (re.compile(r"\bannounce(?:ments?|d)?\b", re.I), ("announcement",)),
+]
+# A list or planning question: it asks which ones, or what to do.
+_LIST_SHAPE = re.compile(
+    r"^\s*(?:which|what|who|list|name|any|where|i\s*(?:'|’)?m|i\s+(?:want|care|am)|as\s+an?\b)"
+    r"|\b(?:should\s+i|worth\s+(?:watching|catching|attending)|recommend|plan)\b",
+    re.I,
+)
+PLAN_KINDS = ("talk", "keynote", "recording", "event", "project")
+
+
+def question_kinds(question: str) -> tuple[str, ...] | None:
+    """The kinds of item a list or planning question asks for; None when it is not such a question."""
+    if not _LIST_SHAPE.search(question):
+        return None
+    for pattern, kinds in _ASKS:
+        if pattern.search(question):
+            return kinds
+    if re.search(r"\b(?:should\s+i|prioriti[sz]e|plan)\b", question, re.I):
+        return PLAN_KINDS
+    return None
+
+
+def planned_answer(question: str, retrieval: Retrieval, view: IndexView) -> Answer | None:
+    """The catalogue's answer to a list or planning question, or None (not one, or nothing fits)."""
+    kinds = question_kinds(question)
+    if kinds is None:
+        return None
+    items = [i for i in view_items(view) if i.kind in kinds]
+    chosen = choose(items, retrieval, view)
+    if not chosen:
+        return None
+    return list_answer(question, chosen, kinds)
+
+
+def choose(items: list[CatalogueItem], retrieval: Retrieval, view: IndexView, limit: int = MAX_ITEMS) -> list[Fit]:
+    """The items that fit the retrieval's query; every item (most mentioned first) when it names no topic."""
+    general = not topic_terms(retrieval.query)
+    chosen = fits(items, retrieval, view.store, GENERAL_FLOOR if general else None) if items else []
+    if general:
+        seen = {f.item.name for f in chosen}
+        chosen += [Fit(i, 0.0, best_mention(i)) for i in items if i.name not in seen]
+        chosen.sort(key=lambda f: (-len(f.item.mentions), -f.score))
+    return chosen[:limit]
+
+
+def best_mention(item: CatalogueItem) -> ItemMention:
+    """The mention that says most for it: one that recommends it, else the first."""
+    return next((m for m in item.mentions if m.recommends), item.mentions[0])
+
+
+def describe(item: CatalogueItem) -> str:
+    """'“Title” (talk; Samantha Coffman, Spotify)'."""
+    name = f"“{item.name}”" if item.kind in {"talk", "keynote"} else item.name
+    details = [d for d in (item.speaker, item.organisation) if d]
+    label = item.kind if not details else f"{item.kind}; {', '.join(details)}"
+    link = f" {item.url}" if item.url else ""
+    return f"{name} ({label}){link}"
+
+
+def list_answer(question: str, chosen: Sequence[Fit], kinds: tuple[str, ...]) -> Answer:
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for fit in chosen:
+        n = len(citations) + 1
+        mention = fit.why
+        who = mention.source.author or mention.source.publisher or "a recap"
+        verb = "recommends it" if mention.recommends else "mentions it"
+        lines.append(f"- {describe(fit.item)}: {who} {verb}: “{mention.quote}” [{n}]")
+        citations.append(mention.citation(n, fit.chunk_id, max(fit.score, 0.0)))
+    noun = _noun(kinds, len(chosen))
+    text = f"The recaps name {len(chosen)} {noun} that fit:\n\n" + "\n".join(lines)
+    return Answer(text=text, citations=citations, abstained=False, backend="extractive", question=question)
+
+
+def _noun(kinds: tuple[str, ...], count: int) -> str:
+    if kinds == ("person",):
+        return "person" if count == 1 else "people"
+    if len(kinds) > 1:
+        return "item" if count == 1 else "items"
+    plural = {"event": "events", "talk": "talks", "keynote": "keynotes", "project": "projects"}
+    return kinds[0] if count == 1 else plural.get(kinds[0], {"organisation": "organisations"}.get(kinds[0], kinds[0] + "s"))

@@ -1,0 +1,89 @@
+"""Which catalogue items fit a question's topic or a reader's role, through the retrieval recap has:
+an item fits when one of its mention sentences is among the retrieved passages and is close to the
+query, or names the query's telling words ("Argo" in "ArgoCon", "eBPF")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.catalogue import CatalogueItem, ItemMention
+from assistant.retrieval import Retrieval
+from index.keyword import terms
+from index.protocols import StoreReader
+
+# Chosen on the dev planning and list questions of tests/eval/blind.jsonl.
+ITEM_FLOOR = 0.35  # a mention sentence this similar to the query (with its word bonus) makes its item fit
+WORD_BONUS = 0.15  # per telling query word the mention or the item's name contains
+WORD_CAP = 0.3
+OUTSIDE_PENALTY = 0.1  # a mention in a retrieved passage whose own sentence vector is not stored
+
+# Words of a planning question that say what to list or how, not what about.
+PLAN_WORDS = set(
+    terms(
+        "which what who where when should would could can i me my we next time year edition recaps recap mention "
+        "mentioned mentions named name get across kubecon conference watch attend attending go try look catch "
+        "see recommend recommended worth good best first talk talks session sessions keynote keynotes event events "
+        "colocated co-located project projects tool tools company companies vendor vendors organisation organization "
+        "organisations organizations people person speaker speakers recording recordings video videos spoke presented "
+        "gave list plan planning up on about for to of in at the a an and or any some all there did do does is are was "
+        "were as be been from with into new came come up bother"
+    )
+)
+
+
+@dataclass(frozen=True)
+class Fit:
+    item: CatalogueItem
+    score: float
+    why: ItemMention
+    chunk_id: str = ""
+
+
+def topic_terms(text: str) -> list[str]:
+    """The query's words that say what it is about (stemmed), without the words of asking."""
+    return [t for t in dict.fromkeys(terms(text)) if t not in PLAN_WORDS]
+
+
+def fits(
+    items: list[CatalogueItem], retrieval: Retrieval, store: StoreReader, floor: float | None = None
+) -> list[Fit]:
+    """The items that fit the retrieval's query (score ≥ `floor`, default `ITEM_FLOOR`), best first;
+    each with the mention that fits best."""
+    floor = ITEM_FLOOR if floor is None else floor
+    chunks = [p.chunk for p in retrieval.passages]
+    vectors = store.sentence_vectors([c.id for c in chunks])
+    sims: dict[tuple[str, int, int], tuple[float, str]] = {}
+    for k, chunk_id in enumerate(vectors.chunk_ids):
+        start, end = vectors.spans[k]
+        sims[(vectors.source_ids[k], start, end)] = (float(vectors.vectors[k] @ retrieval.query_vector), chunk_id)
+    wanted = topic_terms(retrieval.query)
+    out: list[Fit] = []
+    for item in items:
+        best: Fit | None = None
+        name_words = set(terms(" ".join([item.name, *item.aliases])))
+        for mention in item.mentions:
+            sim, chunk_id = sims.get((mention.source.id, mention.start, mention.end), (None, ""))
+            if sim is None:
+                chunk_id = next((c.id for c in chunks if c.source_id == mention.source.id and _inside(mention, c.spans)), "")
+                if not chunk_id:
+                    continue
+                passage = next(p for p in retrieval.passages if p.chunk.id == chunk_id)
+                sim = passage.similarity - OUTSIDE_PENALTY
+            said = set(terms(mention.quote)) | name_words
+            bonus = min(WORD_CAP, WORD_BONUS * sum(1 for t in wanted if t in said or _in_name(t, item)))
+            score = sim + bonus
+            if best is None or score > best.score:
+                best = Fit(item, score, mention, chunk_id)
+        if best is not None and best.score >= floor:
+            out.append(best)
+    return sorted(out, key=lambda f: -f.score)
+
+
+def _inside(mention: ItemMention, spans: tuple[tuple[int, int], ...]) -> bool:
+    return any(s <= mention.start and mention.end <= e for s, e in spans)
+
+
+def _in_name(term: str, item: CatalogueItem) -> bool:
+    """'argo' in 'ArgoCon': a query word that starts a word of the item's name."""
+    return len(term) >= 3 and any(re.search(rf"(?i)\b{re.escape(term)}", n) for n in [item.name, *item.aliases])

@@ -1,0 +1,57 @@
+"""Keeping `items.json` in step with the index: the items of a source are extracted when its text is
+(re)indexed and leave with it, so the item catalogue always describes the indexed documents."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from dataclasses import replace
+
+from index.chunking import Chunk
+from index.clean import Structure, structure
+from index.documents import Document, load_document
+from index.errors import BadDocumentError
+from index.extract import extract_items
+from index.items import Item, ItemStore
+
+log = logging.getLogger(__name__)
+
+
+def refresh_items(
+    folder: Path,
+    fresh: dict[str, tuple[Document, Structure, list[Chunk]]],
+    kept: dict[str, Path],
+    previous: set[str],
+    conference: str,
+    max_file_bytes: int,
+) -> ItemStore:
+    """Extract the items of the `fresh` documents (by source id); keep the stored items of the other
+    `kept` sources (extracting those with none stored, e.g. an index built before items existed, or
+    by an older extractor); keep `previous` sources one ingest longer, for readers still answering
+    from the last catalog; drop everything else. Written atomically, before the catalog commit."""
+    store = ItemStore.load(folder)
+    by_source = {sid: items for sid, items in store.by_source.items() if sid in kept or sid in previous}
+    for source_id, (doc, struct, chunks) in fresh.items():
+        by_source[source_id] = [_with_chunks(i, chunks) for i in extract_items(doc.text, struct, source_id, conference)]
+    for source_id, path in kept.items():
+        if source_id in by_source:
+            continue
+        try:
+            doc = load_document(path, max_file_bytes)
+        except BadDocumentError as exc:
+            log.warning("no items for %s: %s", path, exc)
+            continue
+        by_source[source_id] = extract_items(doc.text, structure(doc), source_id, conference)
+    store.by_source = by_source
+    store.save()
+    return store
+
+
+def _with_chunks(item: Item, chunks: list[Chunk]) -> Item:
+    """The item with each mention's chunk: where its sentence vector is stored, and what a card opens."""
+    item.mentions = [
+        replace(m, chunk_id=next((c.id for c in chunks if any(s <= m.start and m.end <= e for s, e in c.spans)), ""))
+        for m in item.mentions
+    ]
+    return item
