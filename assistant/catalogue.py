@@ -32,9 +32,10 @@ class ItemMention:
     recommends: bool = False
     critical: bool = False
     section: str = ""
+    chunk_id: str = ""
 
     def citation(self, n: int, chunk_id: str = "", score: float = 1.0) -> Citation:
-        return Citation(n, self.source, self.quote, self.section, chunk_id, score, self.start, self.end)
+        return Citation(n, self.source, self.quote, self.section, chunk_id or self.chunk_id, score, self.start, self.end)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -124,7 +125,7 @@ def view_items(view: IndexView) -> list[CatalogueItem]:
 
 def _resolve(item: Item, sources: dict[str, Source]) -> CatalogueItem:
     mentions = tuple(
-        ItemMention(sources[m.source_id], m.quote, m.start, m.end, m.recommends, m.critical, m.section)
+        ItemMention(sources[m.source_id], m.quote, m.start, m.end, m.recommends, m.critical, m.section, m.chunk_id)
         for m in item.mentions
         if m.source_id in sources
     )

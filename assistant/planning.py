@@ -17,8 +17,10 @@ from assistant.relevance import Fit, fits, topic_terms
 from assistant.retrieval import Retrieval
 from assistant.types import Answer, Citation
 from assistant.view import IndexView
+from index.events import conference_edition
 
-MAX_ITEMS = 8  # a list a reader takes in at a glance; the CLI's `recap catalogue` has the rest
+MAX_ITEMS = 10  # a list a reader takes in at a glance; `recap catalogue` has the rest
+PER_KIND = 4  # when a question asks for several kinds, no one kind crowds out the others
 GENERAL_FLOOR = -1.0  # a question with no topic ("which co-located events…") lists every item of its kinds
 
 # The kinds a question asks for, by the words it uses (checked in order; the first that matches wins).
@@ -45,34 +47,51 @@ def question_kinds(question: str) -> tuple[str, ...] | None:
     """The kinds of item a list or planning question asks for; None when it is not such a question."""
     if not _LIST_SHAPE.search(question):
         return None
-    for pattern, kinds in _ASKS:
-        if pattern.search(question):
-            return kinds
+    asked = [k for pattern, kinds in _ASKS if pattern.search(question) for k in kinds]
+    if asked:
+        return tuple(dict.fromkeys(asked))
     if re.search(r"\b(?:should\s+i|prioriti[sz]e|plan)\b", question, re.I):
         return PLAN_KINDS
     return None
 
 
-def planned_answer(question: str, retrieval: Retrieval, view: IndexView) -> Answer | None:
+def planned_answer(question: str, retrieval: Retrieval, view: IndexView, conference: str = "") -> Answer | None:
     """The catalogue's answer to a list or planning question, or None (not one, or nothing fits)."""
     kinds = question_kinds(question)
     if kinds is None:
         return None
-    items = [i for i in view_items(view) if i.kind in kinds]
+    items = [i for i in view_items(view) if i.kind in kinds and not is_edition(i, conference)]
     chosen = choose(items, retrieval, view)
     if not chosen:
         return None
     return list_answer(question, chosen, kinds)
 
 
-def choose(items: list[CatalogueItem], retrieval: Retrieval, view: IndexView, limit: int = MAX_ITEMS) -> list[Fit]:
-    """The items that fit the retrieval's query; every item (most mentioned first) when it names no topic."""
+def is_edition(item: CatalogueItem, conference: str) -> bool:
+    """An edition of the conference itself (this one, the last, the next): not a co-located event."""
+    series = conference_edition(conference)[1]
+    return item.kind == "event" and series is not None and series.series.casefold() in item.name.casefold()
+
+
+def choose(
+    items: list[CatalogueItem], retrieval: Retrieval, view: IndexView, limit: int = MAX_ITEMS, per_kind: int = PER_KIND
+) -> list[Fit]:
+    """The items that fit the retrieval's query (at most `per_kind` of a kind when several are
+    asked for); every item, most mentioned first, when the query names no topic."""
     general = not topic_terms(retrieval.query)
     chosen = fits(items, retrieval, view.store, GENERAL_FLOOR if general else None) if items else []
     if general:
         seen = {f.item.name for f in chosen}
         chosen += [Fit(i, 0.0, best_mention(i)) for i in items if i.name not in seen]
         chosen.sort(key=lambda f: (-len(f.item.mentions), -f.score))
+    if len({i.kind for i in items}) > 1:
+        counts: dict[str, int] = {}
+        kept = []
+        for fit in chosen:
+            counts[fit.item.kind] = counts.get(fit.item.kind, 0) + 1
+            if counts[fit.item.kind] <= per_kind:
+                kept.append(fit)
+        chosen = kept
     return chosen[:limit]
 
 

@@ -51,33 +51,45 @@ def fits(
     """The items that fit the retrieval's query (score ≥ `floor`, default `ITEM_FLOOR`), best first;
     each with the mention that fits best."""
     floor = ITEM_FLOOR if floor is None else floor
-    chunks = [p.chunk for p in retrieval.passages]
-    vectors = store.sentence_vectors([c.id for c in chunks])
-    sims: dict[tuple[str, int, int], tuple[float, str]] = {}
-    for k, chunk_id in enumerate(vectors.chunk_ids):
-        start, end = vectors.spans[k]
-        sims[(vectors.source_ids[k], start, end)] = (float(vectors.vectors[k] @ retrieval.query_vector), chunk_id)
+    sims = _mention_similarities(items, retrieval, store)
     wanted = topic_terms(retrieval.query)
     out: list[Fit] = []
     for item in items:
         best: Fit | None = None
         name_words = set(terms(" ".join([item.name, *item.aliases])))
         for mention in item.mentions:
-            sim, chunk_id = sims.get((mention.source.id, mention.start, mention.end), (None, ""))
-            if sim is None:
-                chunk_id = next((c.id for c in chunks if c.source_id == mention.source.id and _inside(mention, c.spans)), "")
-                if not chunk_id:
-                    continue
-                passage = next(p for p in retrieval.passages if p.chunk.id == chunk_id)
-                sim = passage.similarity - OUTSIDE_PENALTY
+            found = sims.get((mention.source.id, mention.start, mention.end))
+            if found is None:
+                continue
+            sim, chunk_id = found
             said = set(terms(mention.quote)) | name_words
             bonus = min(WORD_CAP, WORD_BONUS * sum(1 for t in wanted if t in said or _in_name(t, item)))
-            score = sim + bonus
-            if best is None or score > best.score:
-                best = Fit(item, score, mention, chunk_id)
+            if best is None or sim + bonus > best.score:
+                best = Fit(item, sim + bonus, mention, chunk_id)
         if best is not None and best.score >= floor:
             out.append(best)
     return sorted(out, key=lambda f: -f.score)
+
+
+def _mention_similarities(
+    items: list[CatalogueItem], retrieval: Retrieval, store: StoreReader
+) -> dict[tuple[str, int, int], tuple[float, str]]:
+    """Similarity of the query to each mention sentence, from the sentence vectors stored at ingest
+    (under the chunk each mention records); a mention without one counts only inside a retrieved passage."""
+    chunk_ids = {m.chunk_id for i in items for m in i.mentions if m.chunk_id}
+    chunk_ids |= {p.chunk.id for p in retrieval.passages}
+    vectors = store.sentence_vectors(sorted(chunk_ids))
+    sims: dict[tuple[str, int, int], tuple[float, str]] = {}
+    for k, chunk_id in enumerate(vectors.chunk_ids):
+        start, end = vectors.spans[k]
+        sims[(vectors.source_ids[k], start, end)] = (float(vectors.vectors[k] @ retrieval.query_vector), chunk_id)
+    for passage in retrieval.passages:
+        for item in items:
+            for m in item.mentions:
+                key = (m.source.id, m.start, m.end)
+                if key not in sims and m.source.id == passage.chunk.source_id and _inside(m, passage.chunk.spans):
+                    sims[key] = (passage.similarity - OUTSIDE_PENALTY, passage.chunk.id)
+    return sims
 
 
 def _inside(mention: ItemMention, spans: tuple[tuple[int, int], ...]) -> bool:

@@ -294,7 +294,11 @@ class Ingestor:
         fresh = {record.id: (item.doc, item.structure, chunks) for record, item, chunks in groups}
         kept = {r.id: Path(r.path) for r in records.values() if r.id in keep_ids}
         folder, settings = self.catalog.folder, self.settings
-        refresh_items(folder, fresh, kept, previous, settings.conference, settings.max_file_bytes)
+        stored = self.store
+        refresh_items(
+            folder, fresh, kept, previous, settings.conference, settings.max_file_bytes,
+            lambda sid: stored.get_chunks(sorted(stored.chunk_ids(sid))),
+        )  # fmt: skip
 
     def _collect_texts(self, keep: set[str]) -> None:
         # The previous version's texts are kept one ingest longer, for readers still answering from it.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from index.chunking import Chunk
@@ -14,6 +15,7 @@ from index.documents import Document, load_document
 from index.errors import BadDocumentError
 from index.extract import extract_items
 from index.items import Item, ItemStore
+from index.store import StoredChunk
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +27,11 @@ def refresh_items(
     previous: set[str],
     conference: str,
     max_file_bytes: int,
+    stored_chunks: Callable[[str], Sequence[Chunk | StoredChunk]],
 ) -> ItemStore:
     """Extract the items of the `fresh` documents (by source id); keep the stored items of the other
     `kept` sources (extracting those with none stored, e.g. an index built before items existed, or
-    by an older extractor); keep `previous` sources one ingest longer, for readers still answering
+    by an older extractor, with the chunks `stored_chunks` gives); keep `previous` sources one ingest longer, for readers still answering
     from the last catalog; drop everything else. Written atomically, before the catalog commit."""
     store = ItemStore.load(folder)
     by_source = {sid: items for sid, items in store.by_source.items() if sid in kept or sid in previous}
@@ -42,13 +45,14 @@ def refresh_items(
         except BadDocumentError as exc:
             log.warning("no items for %s: %s", path, exc)
             continue
-        by_source[source_id] = extract_items(doc.text, structure(doc), source_id, conference)
+        items = extract_items(doc.text, structure(doc), source_id, conference)
+        by_source[source_id] = [_with_chunks(i, stored_chunks(source_id)) for i in items]
     store.by_source = by_source
     store.save()
     return store
 
 
-def _with_chunks(item: Item, chunks: list[Chunk]) -> Item:
+def _with_chunks(item: Item, chunks: Sequence[Chunk | StoredChunk]) -> Item:
     """The item with each mention's chunk: where its sentence vector is stored, and what a card opens."""
     item.mentions = [
         replace(m, chunk_id=next((c.id for c in chunks if any(s <= m.start and m.end <= e for s, e in c.spans)), ""))

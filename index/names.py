@@ -108,7 +108,7 @@ def _trim(run: Run) -> Run | None:
 
 def _generic_slash(word: str) -> bool:
     """"AI/LLMs", "CI/CD": topic words joined by a slash."""
-    return "/" in word and all(part.casefold() in P.GENERIC for part in word.split("/"))
+    return "/" in word and any(part.casefold() in P.GENERIC for part in word.split("/"))
 
 
 # -- people ------------------------------------------------------------------------------------------
@@ -261,6 +261,8 @@ def find_names(sentences: list[Sentence], people: list[tuple[int, str]]) -> list
             after = sentence.text[run.end :]
             if _is_topic(run, lower, after) or run.text in places or _scare_quoted(sentence.text, run):
                 continue
+            if _defines_topic(sentence.text, run):
+                continue
             if run.text.split(" ")[0] in places:
                 continue  # "Paris Expo Porte de Versailles": a place's venue
             if run.initial and run.text not in mid and not P.ORG_VERBS.match(after) and not _shaped(run.text):
@@ -268,6 +270,13 @@ def find_names(sentences: list[Sentence], people: list[tuple[int, str]]) -> list
             cues.append((run, _kind_cue(sentence, run, person_names)))
         seen.extend(_share_list_cues(sentence.text, cues))
     return _resolve(seen, sentences)
+
+
+def _defines_topic(text: str, run: Run) -> bool:
+    """"LLMs (Large Language Models)", "Internal Developer Platforms (IDPs)": a topic word spelled out."""
+    before = re.search(r"(?:^|\s)(?![A-Z])\S*\s+(\S+)\s*\($", text[: run.start])
+    after = re.match(r"\s*\((\S+?)\)", text[run.end :])
+    return any(m is not None and m.group(1).casefold() in P.GENERIC for m in (before, after))
 
 
 def _scare_quoted(text: str, run: Run) -> bool:
