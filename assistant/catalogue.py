@@ -68,6 +68,10 @@ class CatalogueItem:
         return list(dict.fromkeys(_who(m.source) for m in self.mentions))
 
     @property
+    def recommended(self) -> bool:
+        return any(m.recommends for m in self.mentions)
+
+    @property
     def recommended_by(self) -> list[str]:
         return list(dict.fromkeys(_who(m.source) for m in self.mentions if m.recommends))
 
@@ -130,3 +134,4 @@ def _resolve(item: Item, sources: dict[str, Source]) -> CatalogueItem:
         if m.source_id in sources
     )
     return CatalogueItem(item.name, item.kind, tuple(item.aliases), item.speaker, item.organisation, item.url, mentions)
+

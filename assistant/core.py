@@ -11,7 +11,10 @@ from typing import Any
 
 from assistant.answerer import Answerer, answerer_for
 from assistant.backends import choose_backend
+from assistant.catalogue import CatalogueItem
 from assistant.condense import Turn
+from assistant.plan import Plan, build_plan
+from assistant.relevance import catalogue_items
 from assistant.retrieval import Retrieval
 from assistant.stream import AnswerStream
 from assistant.topics import TopicMap, TopicMatrix
@@ -150,6 +153,18 @@ class Assistant:
     def topic_map(self) -> TopicMatrix:
         """How much each indexed recap says about each conference topic (the UI's topic map)."""
         return self._topics.matrix(self.sources(), self.document_text)
+
+    def catalogue(self, kind: str | None = None, topic: str | None = None) -> list[CatalogueItem]:
+        """The talks, keynotes, events, projects, organisations, people, announcements and recordings
+        the recaps name, each with its verbatim mentions; only `kind` ('event', 'talk', …; an
+        unknown kind raises `UnknownKindError`), and only those that fit `topic` (best first)."""
+        return catalogue_items(self.view(), kind, topic, self.settings.top_k * 2)
+
+    def plan(self, role: str | None = None, topic: str | None = None) -> Plan:
+        """A one-page plan for the next edition: talks to watch (and where the recordings are),
+        co-located events, projects to try, people and companies to follow, each with a cited why.
+        An empty or meaningless role gives the general plan, and `Plan.note` says so."""
+        return build_plan(self.view(), self.settings, role, topic)
 
     def retrieve(self, query: str, k: int | None = None) -> Retrieval:
         return self.view().retriever.retrieve(query, k or self.settings.top_k)

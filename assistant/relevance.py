@@ -7,15 +7,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.catalogue import CatalogueItem, ItemMention
+from assistant.catalogue import CatalogueItem, ItemMention, check_kind, view_items
 from assistant.retrieval import Retrieval
+from assistant.view import IndexView
 from index.keyword import terms
 from index.protocols import StoreReader
 
 # Chosen on the dev planning and list questions of tests/eval/blind.jsonl.
 ITEM_FLOOR = 0.35  # a mention sentence this similar to the query (with its word bonus) makes its item fit
-WORD_BONUS = 0.15  # per telling query word the mention or the item's name contains
-WORD_CAP = 0.3
+WORD_WEIGHT = 0.03  # per unit of idf of each query word the mention sentence contains (as in extractive)
+WORD_CAP = 0.2
+NAME_BONUS = 0.3  # a query word in the item's own name ("green" in "kube-green", "Argo" in "ArgoCon")
 OUTSIDE_PENALTY = 0.1  # a mention in a retrieved passage whose own sentence vector is not stored
 
 # Words of a planning question that say what to list or how, not what about.
@@ -53,17 +55,18 @@ def fits(
     floor = ITEM_FLOOR if floor is None else floor
     sims = _mention_similarities(items, retrieval, store)
     wanted = topic_terms(retrieval.query)
+    weights = retrieval.term_weights
     out: list[Fit] = []
     for item in items:
         best: Fit | None = None
-        name_words = set(terms(" ".join([item.name, *item.aliases])))
+        named = NAME_BONUS if any(_in_name(t, item) for t in wanted) else 0.0
         for mention in item.mentions:
             found = sims.get((mention.source.id, mention.start, mention.end))
             if found is None:
                 continue
             sim, chunk_id = found
-            said = set(terms(mention.quote)) | name_words
-            bonus = min(WORD_CAP, WORD_BONUS * sum(1 for t in wanted if t in said or _in_name(t, item)))
+            said = set(terms(mention.quote))
+            bonus = named + min(WORD_CAP, WORD_WEIGHT * sum(weights.get(t, 1.0) for t in wanted if t in said))
             if best is None or sim + bonus > best.score:
                 best = Fit(item, sim + bonus, mention, chunk_id)
         if best is not None and best.score >= floor:
@@ -97,5 +100,22 @@ def _inside(mention: ItemMention, spans: tuple[tuple[int, int], ...]) -> bool:
 
 
 def _in_name(term: str, item: CatalogueItem) -> bool:
-    """'argo' in 'ArgoCon': a query word that starts a word of the item's name."""
-    return len(term) >= 3 and any(re.search(rf"(?i)\b{re.escape(term)}", n) for n in [item.name, *item.aliases])
+    """'argo' in 'ArgoCon', 'cost' in 'KubeCost': a query word that starts a word (or a camel-case
+    part) of the item's own name."""
+    if len(term) < 3:
+        return False
+    for name in [item.name, *item.aliases]:
+        parts = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+        if re.search(rf"(?i)(?<![a-z]){re.escape(term)}", parts):
+            return True
+    return False
+
+
+def catalogue_items(view: IndexView, kind: str | None, topic: str | None, k: int) -> list[CatalogueItem]:
+    """The view's items of `kind` (all when None), narrowed to those that fit `topic` when one is given."""
+    wanted = check_kind(kind)
+    items = [i for i in view_items(view) if wanted is None or i.kind == wanted]
+    if not topic or not topic.strip() or not items:
+        return items
+    retrieval = view.retriever.retrieve(topic.strip(), k)
+    return [f.item for f in fits(items, retrieval, view.store)]

@@ -50,7 +50,30 @@ def extract_items(text: str, struct: Structure, source_id: str, conference: str 
     people = find_people(sentences)
     found.extend(Found(name, "person", i, _first_name(name, sentences)) for i, name in people)
     found.extend(Found(name, kind, i, aliases) for i, name, kind, aliases in find_names(sentences, people))
+    _attach_speakers(found, sentences)
     return _items(found, sentences, source_id)
+
+
+def _attach_speakers(found: list[Found], sentences: list[Sentence]) -> None:
+    """A talk's or keynote's speakers are the people its sentence names; its organisation, the one
+    named "at <Org>" or "from <Org>" there ("the talk, “…” by Samantha Coffman at Spotify")."""
+    for talk in (f for f in found if f.kind in {"talk", "keynote"} and not f.speaker):
+        text = sentences[talk.sentence].text
+        people = [f.name for f in found if f.sentence == talk.sentence and f.kind == "person" and " " in f.name]
+        orgs = [
+            f.name
+            for f in found
+            if f.sentence == talk.sentence
+            and f.kind == "organisation"
+            and re.search(rf"\b(?:at|from)\s+(?:the\s+)?{re.escape(f.name)}\b", text)
+        ]
+        talk.speaker = ", ".join(dict.fromkeys(people))
+        talk.organisation = talk.organisation or ", ".join(dict.fromkeys(orgs))
+        descriptor = f"{orgs[0]} {talk.kind}" if len(orgs) == 1 else ""
+        # "the previously mentioned Deutsche Bahn keynote" names it by its organisation, unless that
+        # already names another talk ("the Spotify talk, “How Spotify …”").
+        if descriptor and not any(descriptor in f.aliases for f in found if f is not talk):
+            talk.aliases.append(descriptor)
 
 
 def _first_name(name: str, sentences: list[Sentence]) -> list[str]:
@@ -128,7 +151,7 @@ def _titles(sentence: Sentence, i: int) -> list[Found]:
         descriptor = P.ORG_KEYNOTE.search(text[: match.start()][-40:])
         if descriptor and kind in {"talk", "keynote"}:
             aliases.append(f"{descriptor.group(1).strip()} {descriptor.group(2)}")
-        out.append(Found(name.strip(), kind, i, aliases, exact=kind in {"talk", "keynote"}))
+        out.append(Found(name.strip(), kind, i, aliases))
         sentence.take(match.start(), match.end())
     return out
 
@@ -172,7 +195,7 @@ def _keynotes(sentence: Sentence, i: int, found: list[Found]) -> list[Found]:
         if titled:
             titled[0].aliases.append(match.group(1))
         else:
-            out.append(Found(match.group(1), "keynote", i, exact=True))
+            out.append(Found(match.group(1), "keynote", i))
     for match in P.KEYNOTE_BY.finditer(sentence.text):
         if not titled:
             out.append(Found(f"{match.group(1)} keynote", "keynote", i, speaker=match.group(1), exact=True))

@@ -127,7 +127,9 @@ KEYNOTE_DESCRIPTOR = re.compile(
     r"\b(?:the\s+)?((?:opening|closing|final|day\s+(?:one|two|three|four)|first|second|third)\s+keynote)\b(?!s)"
 )
 KEYNOTE_BY = re.compile(r"\bkeynote\s+by\s+(" + PERSON.pattern[2:] + ")")
-ORG_KEYNOTE = re.compile(r"\b(?:the\s+)?(?:previously\s+mentioned\s+)?((?:[A-Z][\w]+\s+){1,3})(keynote|talk)\b")
+ORG_KEYNOTE = re.compile(
+    r"\b(?:the\s+)?(?:previously\s+mentioned\s+)?((?:(?!(?:The|A|An|This|That|Our|My)\s)[A-Z][\w]+\s+){1,3})(keynote|talk)\b"
+)
 
 KEYNOTE_CUE = re.compile(r"\bkeynote\b(?!\s+(?:room|stage|time|hall|slot))", re.IGNORECASE)
 TALK_CUE = re.compile(r"\b(?:talk|talks|presented|presentation|session|spoke|panel|lightning)\b", re.IGNORECASE)
