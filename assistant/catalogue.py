@@ -35,7 +35,9 @@ class ItemMention:
     chunk_id: str = ""
 
     def citation(self, n: int, chunk_id: str = "", score: float = 1.0) -> Citation:
-        return Citation(n, self.source, self.quote, self.section, chunk_id or self.chunk_id, score, self.start, self.end)
+        return Citation(
+            n, self.source, self.quote, self.section, chunk_id or self.chunk_id, score, self.start, self.end
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -134,4 +136,3 @@ def _resolve(item: Item, sources: dict[str, Source]) -> CatalogueItem:
         if m.source_id in sources
     )
     return CatalogueItem(item.name, item.kind, tuple(item.aliases), item.speaker, item.organisation, item.url, mentions)
-

@@ -43,9 +43,7 @@ def load_gold() -> list[GoldItem]:
         if line.strip():
             d: dict[str, Any] = json.loads(line)
             mentions = tuple((m["doc"], " ".join(m["text"].split())) for m in d["mentions"])
-            gold.append(
-                GoldItem(d["name"], d["kind"], tuple(d["also"]), tuple(d["aliases"]), d["essential"], mentions)
-            )
+            gold.append(GoldItem(d["name"], d["kind"], tuple(d["also"]), tuple(d["aliases"]), d["essential"], mentions))
     return gold
 
 
@@ -76,9 +74,7 @@ def match(items: list[Item], gold: list[GoldItem], doc_of: dict[str, str]) -> di
         hit = next((g for g in free if key in g.keys and item.kind in (g.kind, *g.also)), None)
         if hit is None and item.kind == "announcement":
             quotes = {(doc_of.get(m.source_id, m.source_id), " ".join(m.quote.split())) for m in item.mentions}
-            hit = next(
-                (g for g in free if "announcement" in (g.kind, *g.also) and quotes & set(g.mentions)), None
-            )
+            hit = next((g for g in free if "announcement" in (g.kind, *g.also) and quotes & set(g.mentions)), None)
         if hit is not None:
             free.remove(hit)
         out[k] = hit

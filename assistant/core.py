@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.answerer import Answerer, answerer_for
 from assistant.backends import choose_backend
-from assistant.catalogue import CatalogueItem
+from assistant.catalogue import CatalogueItem, check_kind
 from assistant.condense import Turn
 from assistant.plan import Plan, build_plan
 from assistant.relevance import catalogue_items
@@ -158,6 +158,7 @@ class Assistant:
         """The talks, keynotes, events, projects, organisations, people, announcements and recordings
         the recaps name, each with its verbatim mentions; only `kind` ('event', 'talk', …; an
         unknown kind raises `UnknownKindError`), and only those that fit `topic` (best first)."""
+        check_kind(kind)  # before the index is opened: a typo is reported at once
         return catalogue_items(self.view(), kind, topic, self.settings.top_k * 2)
 
     def plan(self, role: str | None = None, topic: str | None = None) -> Plan:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.catalogue import CatalogueItem, ItemMention, view_items
+from assistant.context import NumberedPassage
 from assistant.relevance import Fit, fits, topic_terms
 from assistant.retrieval import Retrieval
 from assistant.types import Answer, Citation
@@ -28,9 +29,18 @@ _ASKS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"\bkeynotes?\b", re.I), ("keynote",)),
     (re.compile(r"\b(?:co-?located|colocated|events?|conferences?|meetups?|attend)\b", re.I), ("event",)),
     (re.compile(r"\b(?:recordings?|videos?|playlists?|recorded)\b", re.I), ("recording",)),
-    (re.compile(r"\b(?:talks?|sessions?|presentations?|watch(?:ing)?|catch(?:ing)?)\b", re.I), ("talk", "keynote", "recording")),
-    (re.compile(r"\b(?:who\s+(?:spoke|presented|talked|gave|co-?chaired)|speakers?|people|persons?)\b", re.I), ("person",)),
-    (re.compile(r"\b(?:compan(?:y|ies)|vendors?|organi[sz]ations?|enterprises?|startups?|firms?)\b", re.I), ("organisation",)),
+    (
+        re.compile(r"\b(?:talks?|sessions?|presentations?|watch(?:ing)?|catch(?:ing)?)\b", re.I),
+        ("talk", "keynote", "recording"),
+    ),
+    (
+        re.compile(r"\b(?:who\s+(?:spoke|presented|talked|gave|co-?chaired)|speakers?|people|persons?)\b", re.I),
+        ("person",),
+    ),
+    (
+        re.compile(r"\b(?:compan(?:y|ies)|vendors?|organi[sz]ations?|enterprises?|startups?|firms?)\b", re.I),
+        ("organisation",),
+    ),
     (re.compile(r"\b(?:projects?|tools?|tooling|frameworks?|products?|libraries|try)\b", re.I), ("project",)),
     (re.compile(r"\bannounce(?:ments?|d)?\b", re.I), ("announcement",)),
 ]
@@ -130,4 +140,33 @@ def _noun(kinds: tuple[str, ...], count: int) -> str:
     if len(kinds) > 1:
         return "item" if count == 1 else "items"
     plural = {"event": "events", "talk": "talks", "keynote": "keynotes", "project": "projects"}
-    return kinds[0] if count == 1 else plural.get(kinds[0], {"organisation": "organisations"}.get(kinds[0], kinds[0] + "s"))
+    return (
+        kinds[0]
+        if count == 1
+        else plural.get(kinds[0], {"organisation": "organisations"}.get(kinds[0], kinds[0] + "s"))
+    )
+
+
+def planning_items(
+    question: str, retrieval: Retrieval, view: IndexView, passages: Sequence[NumberedPassage], conference: str = ""
+) -> str:
+    """The catalogue items that fit a planning question, one line each, for a model's prompt: name,
+    kind, speaker, organisation, link, who mentions or recommends it, and the [n] of the passage
+    holding that mention (items whose mention is in no passage are left out: they could not be cited)."""
+    kinds = question_kinds(question) or PLAN_KINDS
+    items = [i for i in view_items(view) if i.kind in kinds and not is_edition(i, conference)]
+    lines = []
+    for fit in choose(items, retrieval, view):
+        n = next((p.n for p in passages if _holds(p, fit.why)), None)
+        if n is None:
+            continue
+        source = fit.why.source
+        who = source.author or source.publisher or "a recap"
+        stance = "recommends it" if fit.why.recommends else "mentions it"
+        lines.append(f"- {describe(fit.item)}; {who} {stance}; cite [{n}]")
+    return "\n".join(lines)
+
+
+def _holds(passage: NumberedPassage, mention: ItemMention) -> bool:
+    chunk = passage.passage.chunk
+    return chunk.source_id == mention.source.id and any(s <= mention.start and mention.end <= e for s, e in chunk.spans)

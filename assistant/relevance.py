@@ -47,9 +47,7 @@ def topic_terms(text: str) -> list[str]:
     return [t for t in dict.fromkeys(terms(text)) if t not in PLAN_WORDS]
 
 
-def fits(
-    items: list[CatalogueItem], retrieval: Retrieval, store: StoreReader, floor: float | None = None
-) -> list[Fit]:
+def fits(items: list[CatalogueItem], retrieval: Retrieval, store: StoreReader, floor: float | None = None) -> list[Fit]:
     """The items that fit the retrieval's query (score ≥ `floor`, default `ITEM_FLOOR`), best first;
     each with the mention that fits best."""
     floor = ITEM_FLOOR if floor is None else floor

@@ -78,7 +78,7 @@ def editions(sentence: Sentence, conference: str) -> list[tuple[str, list[str]]]
     out: list[tuple[str, list[str]]] = []
     text = sentence.masked()
     for match in _SERIES.finditer(text):
-        if match.start() > 0 and text[match.start() - 1] in "/+" or text[max(0, match.start() - 2)] in "/+":
+        if (match.start() > 0 and text[match.start() - 1] in "/+") or text[max(0, match.start() - 2)] in "/+":
             continue  # the second half of "KubeCon + CloudNativeCon"
         edition, used = _parse_qualifiers(match.group(1), text[match.end() :])
         begin, end = match.start(), match.end() + used

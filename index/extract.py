@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from index import patterns as P
 from index.clean import Structure
-from index.items import Item, Mention, normalise_name
-from index.names import abbreviates, find_names, find_people
 from index.doctext import Sentence, document_sentences
 from index.events import find_events
+from index.items import Item, Mention, normalise_name
+from index.names import abbreviates, find_names, find_people
 
 
 @dataclass

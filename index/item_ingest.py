@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from index.chunking import Chunk
 from index.clean import Structure, structure
@@ -29,10 +28,11 @@ def refresh_items(
     max_file_bytes: int,
     stored_chunks: Callable[[str], Sequence[Chunk | StoredChunk]],
 ) -> ItemStore:
-    """Extract the items of the `fresh` documents (by source id); keep the stored items of the other
-    `kept` sources (extracting those with none stored, e.g. an index built before items existed, or
-    by an older extractor, with the chunks `stored_chunks` gives); keep `previous` sources one ingest longer, for readers still answering
-    from the last catalog; drop everything else. Written atomically, before the catalog commit."""
+    """Extract the items of the `fresh` documents (by source id). Keep the stored items of the other
+    `kept` sources, extracting those with none stored (an index built before items existed, or by an
+    older extractor) with the chunks `stored_chunks` gives. Keep `previous` sources one ingest longer,
+    for readers still answering from the last catalog; drop the rest. Written atomically, before the
+    catalog commit."""
     store = ItemStore.load(folder)
     by_source = {sid: items for sid, items in store.by_source.items() if sid in kept or sid in previous}
     for source_id, (doc, struct, chunks) in fresh.items():

@@ -68,7 +68,7 @@ def _runs(text: str, index: int) -> list[Run]:
     runs: list[Run] = []
     k = 0
     while k < len(tokens):
-        s, e, word = tokens[k]
+        word = tokens[k][2]
         if not _capitalised(word):
             k += 1
             continue
@@ -84,7 +84,7 @@ def _runs(text: str, index: int) -> list[Run]:
                 break
         start, end = tokens[k][0], tokens[j][1]
         before = text[:start].rstrip()
-        initial = not before or before[-1] in ":“\"‘—" or (k == 0)
+        initial = not before or before[-1] in ':“"‘—' or (k == 0)
         runs.append(Run(index, start, end, text[start:end], initial))
         k = j + 1
     return runs
@@ -95,8 +95,10 @@ def _trim(run: Run) -> Run | None:
     words = run.text.split(" ")
     while words and (words[0].casefold() in P.GENERIC | _LEADING_WORDS | _JOINERS or _generic_slash(words[0])):
         words = words[1:]
-    while words and (words[-1].casefold() in P.GENERIC | _JOINERS or _generic_slash(words[-1])) and not (
-        len(words) > 1 and words[-1] == "AI"
+    while (
+        words
+        and (words[-1].casefold() in P.GENERIC | _JOINERS or _generic_slash(words[-1]))
+        and not (len(words) > 1 and words[-1] == "AI")
     ):
         words = words[:-1]
     if not words:
@@ -107,7 +109,7 @@ def _trim(run: Run) -> Run | None:
 
 
 def _generic_slash(word: str) -> bool:
-    """"AI/LLMs", "CI/CD": topic words joined by a slash."""
+    """ "AI/LLMs", "CI/CD": topic words joined by a slash."""
     return "/" in word and any(part.casefold() in P.GENERIC for part in word.split("/"))
 
 
@@ -166,7 +168,7 @@ def _between(text: str, a: Run, b: Run) -> str:
 
 
 def _first_names_listed(sentences: list[Sentence]) -> list[tuple[int, str]]:
-    """"with Bilgin, Mauricio, and Mark from Diagrid": first names listed before "from <Org>"."""
+    """ "with Bilgin, Mauricio, and Mark from Diagrid": first names listed before "from <Org>"."""
     pattern = re.compile(r"\bwith\s+((?:[A-Z][a-z]+,?\s+)+and\s+[A-Z][a-z]+)\s+from\s+[A-Z]")
     out = []
     for i, sentence in enumerate(sentences):
@@ -217,7 +219,7 @@ def _kind_cue(sentence: Sentence, run: Run, people: set[str]) -> str | None:
     for phrase, kind in P.BEFORE_NAME.items():
         if low_before.endswith(phrase + " "):
             return kind
-    if re.search(r"\b(?:from|at)\s+$", before) and not re.search(r"\bfrom\s+$", before[-30:]) or re.search(
+    if (re.search(r"\b(?:from|at)\s+$", before) and not re.search(r"\bfrom\s+$", before[-30:])) or re.search(
         r"(?:[A-Z][a-z]+|folks|representatives|friends)\s+(?:from|at)\s+$", before
     ):
         return "organisation"
@@ -231,7 +233,7 @@ def _kind_cue(sentence: Sentence, run: Run, people: set[str]) -> str | None:
 
 
 def _listed_lowercase(sentence: Sentence, index: int) -> list[Run]:
-    """"models such as falcon and llama2": lowercase names listed where one of them has a digit or capital."""
+    """ "models such as falcon and llama2": lowercase names listed where one of them has a digit or capital."""
     out = []
     pattern = re.compile(r"\b(?:such as|like|including)\s+((?:[a-z][\w-]*,?\s+)*(?:and|or)\s+[a-z][\w-]*)")
     for match in pattern.finditer(sentence.masked()):
@@ -273,7 +275,7 @@ def find_names(sentences: list[Sentence], people: list[tuple[int, str]]) -> list
 
 
 def _defines_topic(text: str, run: Run) -> bool:
-    """"LLMs (Large Language Models)", "Internal Developer Platforms (IDPs)": a topic word spelled out."""
+    """ "LLMs (Large Language Models)", "Internal Developer Platforms (IDPs)": a topic word spelled out."""
     before = re.search(r"(?:^|\s)(?![A-Z])\S*\s+(\S+)\s*\($", text[: run.start])
     after = re.match(r"\s*\((\S+?)\)", text[run.end :])
     return any(m is not None and m.group(1).casefold() in P.GENERIC for m in (before, after))
@@ -281,7 +283,7 @@ def _defines_topic(text: str, run: Run) -> bool:
 
 def _scare_quoted(text: str, run: Run) -> bool:
     """“FinOps”, “Data-Science-Experience.”: a term in quotes is a term, not a name."""
-    return text[run.start - 1 : run.start] in "“\"‘" and re.match(r"[.,]?[”\"’]", text[run.end :]) is not None
+    return text[run.start - 1 : run.start] in '“"‘' and re.match(r"[.,]?[”\"’]", text[run.end :]) is not None
 
 
 def _shaped(text: str) -> bool:
@@ -291,7 +293,7 @@ def _shaped(text: str) -> bool:
 
 
 def _is_place(text: str, run: Run) -> bool:
-    """"held in Paris", "in Salt Lake City, Utah": a name after "in" (or listed after such a name)."""
+    """ "held in Paris", "in Salt Lake City, Utah": a name after "in" (or listed after such a name)."""
     before = text[: run.start]
     if re.search(r"\bin\s+$", before):
         return not _shaped(run.text)
@@ -304,12 +306,16 @@ def _share_list_cues(text: str, cues: list[tuple[Run, str | None]]) -> list[tupl
     for k in range(1, len(out)):
         (prev, prev_kind), (run, kind) = out[k - 1], out[k]
         gap = text[prev.end : run.start]
-        if re.fullmatch(r"[\s,()!]*(?:and|or|soon to be|now)?[\s,()!]*", gap):
-            if kind is None and prev_kind is not None:
-                out[k] = (run, prev_kind)
+        listed = re.fullmatch(r"[\s,()!]*(?:and|or|soon to be|now)?[\s,()!]*", gap)
+        if listed and kind is None and prev_kind is not None:
+            out[k] = (run, prev_kind)
     for k in range(len(out) - 2, -1, -1):
         (run, kind), (nxt, next_kind) = out[k], out[k + 1]
-        if kind is None and next_kind is not None and re.fullmatch(r"[\s,()!]*(?:and|or)?[\s,()!]*", text[run.end : nxt.start]):
+        if (
+            kind is None
+            and next_kind is not None
+            and re.fullmatch(r"[\s,()!]*(?:and|or)?[\s,()!]*", text[run.end : nxt.start])
+        ):
             out[k] = (run, next_kind)
     return out
 
@@ -361,7 +367,7 @@ def abbreviates(short: str, names: Iterable[str]) -> str | None:
             if len(word) == int(count) + 2 and word[0].casefold() == first.casefold() and word[-1] == last:
                 return name
         words = name.split(" ")
-        if " " not in short and len(parts) == len(words) > 1 and short == "".join(parts):
-            if all(w.startswith(p) for w, p in zip(words, parts, strict=True)):
-                return name
+        camel = " " not in short and len(parts) == len(words) > 1 and short == "".join(parts)
+        if camel and all(w.startswith(p) for w, p in zip(words, parts, strict=True)):
+            return name
     return None

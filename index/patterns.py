@@ -13,7 +13,8 @@ import re
 NAME_TOKEN = r"(?:[A-Z][\w’'.&-]*[\w]|[A-Z]|[a-z]+[A-Z0-9][\w-]*)"
 # A person's name: two to four title-case words, lowercase particles allowed inside ("Daniel de Repentigny").
 PERSON = re.compile(
-    r"\b[A-Z][a-zà-ÿšžćčđ]+(?:[ ](?:(?:de|van|von|da|di|del|le)[ ])?[A-Z][a-zà-ÿšžćčđ]*(?:[’'][A-Z][a-z]+)?[a-zà-ÿšžćčđ]*){1,3}"
+    r"\b[A-Z][a-zà-ÿšžćčđ]+(?:[ ](?:(?:de|van|von|da|di|del|le)[ ])?[A-Z][a-zà-ÿšžćčđ]*"
+    r"(?:[’'][A-Z][a-z]+)?[a-zà-ÿšžćčđ]*){1,3}"
 )
 MARKDOWN_LINK = re.compile(r"(!?)\[([^\]\n]+)\]\(([^)\s]+)(?:\s+\"[^\"\n]*\")?\)")
 URL = re.compile(r"https?://\S+")
@@ -23,44 +24,250 @@ NUMERONYM = re.compile(r"\b([A-Za-z])(\d{1,2})([a-z])\b")
 
 # Words that start a title in lowercase or stay lowercase inside one.
 TITLE_SMALL = frozenset(
-    "a an and as at but by for from in into of on or the to vs vs. via with without beyond over our your".split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "vs",
+        "vs.",
+        "via",
+        "with",
+        "without",
+        "beyond",
+        "over",
+        "our",
+        "your",
+    ]
 )
 
 # Acronyms and capitalised words that name a topic, a role or a kind of thing, not an item.
 GENERIC = frozenset(
-    """
-    ai ml llm llms genai api apis cpu cpus gpu gpus idp idps ci cd saas paas iaas faas devops finops mlops
-    devsecops sre sbom sboms cve cves oss roi gtm sdr vc vcs icp zirp cde cdes esb esbs http https ui ux dx it
-    r&d poc pocs tl;dr tl ftw cto ceo cfo cio vp eu na us uk usa emea apac q&a faq webapp webapps
-    i we you he she they it this that these those there here my our their his her its
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday
-    mr mrs ms dr prof web tweet tweets internet native ecosystem community sandbox
-    generative large data scientists executive director key takeaways takeaway introduction conclusion
-    bonus status quo next steps wrapping anecdotally jokes french english european american
-    """.split()
+    [
+        "ai",
+        "ml",
+        "llm",
+        "llms",
+        "genai",
+        "api",
+        "apis",
+        "cpu",
+        "cpus",
+        "gpu",
+        "gpus",
+        "idp",
+        "idps",
+        "ci",
+        "cd",
+        "saas",
+        "paas",
+        "iaas",
+        "faas",
+        "devops",
+        "finops",
+        "mlops",
+        "devsecops",
+        "sre",
+        "sbom",
+        "sboms",
+        "cve",
+        "cves",
+        "oss",
+        "roi",
+        "gtm",
+        "sdr",
+        "vc",
+        "vcs",
+        "icp",
+        "zirp",
+        "cde",
+        "cdes",
+        "esb",
+        "esbs",
+        "http",
+        "https",
+        "ui",
+        "ux",
+        "dx",
+        "it",
+        "r&d",
+        "poc",
+        "pocs",
+        "tl;dr",
+        "tl",
+        "ftw",
+        "cto",
+        "ceo",
+        "cfo",
+        "cio",
+        "vp",
+        "eu",
+        "na",
+        "us",
+        "uk",
+        "usa",
+        "emea",
+        "apac",
+        "q&a",
+        "faq",
+        "webapp",
+        "webapps",
+        "i",
+        "we",
+        "you",
+        "he",
+        "she",
+        "they",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "my",
+        "our",
+        "their",
+        "his",
+        "her",
+        "its",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "web",
+        "tweet",
+        "tweets",
+        "internet",
+        "native",
+        "ecosystem",
+        "community",
+        "sandbox",
+        "generative",
+        "large",
+        "data",
+        "scientists",
+        "executive",
+        "director",
+        "key",
+        "takeaways",
+        "takeaway",
+        "introduction",
+        "conclusion",
+        "bonus",
+        "status",
+        "quo",
+        "next",
+        "steps",
+        "wrapping",
+        "anecdotally",
+        "jokes",
+        "french",
+        "english",
+        "european",
+        "american",
+    ]
 )
 
 
 # Nouns that say what the names listed after them are ("companies using …, including A, B and C").
 LIST_HEADS: dict[str, str] = {
     **dict.fromkeys(
-        "companies vendors organizations organisations firms startups enterprises providers sponsors booths "
-        "hyperscalers folks".split(),
+        [
+            "companies",
+            "vendors",
+            "organizations",
+            "organisations",
+            "firms",
+            "startups",
+            "enterprises",
+            "providers",
+            "sponsors",
+            "booths",
+            "hyperscalers",
+            "folks",
+        ],
         "organisation",
     ),
     **dict.fromkeys(
-        "projects tools tooling frameworks languages portals platforms operators runtimes libraries products "
-        "specifications mentions offerings".split(),
+        [
+            "projects",
+            "tools",
+            "tooling",
+            "frameworks",
+            "languages",
+            "portals",
+            "platforms",
+            "operators",
+            "runtimes",
+            "libraries",
+            "products",
+            "specifications",
+            "mentions",
+            "offerings",
+        ],
         "project",
     ),
 }
 # A word right after a name that says what it is ("the Syntasso team", "the kube-green project").
 AFTER_NAME: dict[str, str] = {
-    **dict.fromkeys("team crew folks booth booths founders staff podcast newsletter".split(), "organisation"),
     **dict.fromkeys(
-        "project application framework platform operator tool cluster clusters setups runtime runtimes "
-        "library chart charts containers packages offering orchestrator api".split(),
+        ["team", "crew", "folks", "booth", "booths", "founders", "staff", "podcast", "newsletter"], "organisation"
+    ),
+    **dict.fromkeys(
+        [
+            "project",
+            "application",
+            "framework",
+            "platform",
+            "operator",
+            "tool",
+            "cluster",
+            "clusters",
+            "setups",
+            "runtime",
+            "runtimes",
+            "library",
+            "chart",
+            "charts",
+            "containers",
+            "packages",
+            "offering",
+            "orchestrator",
+            "api",
+        ],
         "project",
     ),
 }
@@ -79,7 +286,9 @@ BEFORE_NAME: dict[str, str] = {
     "hosted by": "organisation",
 }
 # Verbs after a sentence's subject that a company, not a tool, does.
-ORG_VERBS = re.compile(r"^\s+(?:also\s+|even\s+)?(?:showcased|announced|discussed|went|took|unveiled|launched|acquired)\b")
+ORG_VERBS = re.compile(
+    r"^\s+(?:also\s+|even\s+)?(?:showcased|announced|discussed|went|took|unveiled|launched|acquired)\b"
+)
 # After a name: the words that make it a person.
 PERSON_AFTER = re.compile(
     r"^(?:,?\s+(?:from|at)\s+[A-Z]|\s+(?:also\s+|recently\s+|astutely\s+)*(?:presented|observed|pointed|said|says|noted"
@@ -89,7 +298,8 @@ PERSON_AFTER = re.compile(
 )
 # Before a name: the words that make it a person.
 PERSON_BEFORE = re.compile(
-    r"(?:\b(?:by|with|friends?|buddy|colleague|ex-colleague|speaker|host|as|including|statement by)\s+(?:(?!the\b)[\w-]+\s+)?)$"
+    r"(?:\b(?:by|with|friends?|buddy|colleague|ex-colleague|speaker|host|as|including|statement by)\s+"
+    r"(?:(?!the\b)[\w-]+\s+)?)$"
 )
 # Compounds that describe rather than name ("AI-powered", "K8s-based", "non-AI", "post-ZIRP"), and versions.
 DESCRIPTIVE = re.compile(
@@ -107,7 +317,9 @@ ORG_SUFFIX = re.compile(
 
 EVENT_WORDS = r"(?:Day|Days|Con|Summit|Forum|Conference|Hackathon|Meetup)"
 # "Platform Engineering Day", "Cilium + eBPF Day", "App Developer Con"
-EVENT_PHRASE = re.compile(rf"\b((?:[A-Z][\w-]*|[a-z]+[A-Z]\w*)(?:\s+(?:[A-Z][\w-]*|[a-z]+[A-Z]\w*|\+|&))*\s+{EVENT_WORDS})\b")
+EVENT_PHRASE = re.compile(
+    rf"\b((?:[A-Z][\w-]*|[a-z]+[A-Z]\w*)(?:\s+(?:[A-Z][\w-]*|[a-z]+[A-Z]\w*|\+|&))*\s+{EVENT_WORDS})\b"
+)
 CAMEL_EVENT = re.compile(r"\b([A-Z][a-z]+(?:[A-Z][a-z]*)+(?:Con|Day|Summit))\b")
 PRE_DAY = re.compile(r"\b((?:[A-Z][\w]*\s+)+(?:pre-conference|co-located|colocated)\s+days?)\b")
 GATHERING = re.compile(
