@@ -133,7 +133,9 @@ def test_plan_for_a_platform_engineer_cites_the_event_the_talk_and_the_recording
     speaker = next(e.item for s in api.sections for e in s.items if e.item.name == talk["name"])
     assert (speaker.speaker, speaker.organisation) == ("Samantha Coffman", "Spotify")
     markdown = checklist.read_text(encoding="utf-8")
-    assert "- [ ] “Boosting Developer Platform Teams with Product Thinking” (talk; Samantha Coffman, Spotify)" in markdown
+    assert (
+        "- [ ] “Boosting Developer Platform Teams with Product Thinking” (talk; Samantha Coffman, Spotify)" in markdown
+    )
     assert "Platform Engineering Day" in markdown and "youtube.com/playlist" in markdown
 
 
