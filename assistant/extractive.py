@@ -215,7 +215,7 @@ class ExtractiveAnswerer:
         retrieved = time.perf_counter()
         texts = view.texts(p.source.id for p in retrieval.passages)
         # A list or planning question is answered from the item catalogue when items fit it.
-        answer = planned_answer(standalone, retrieval, view, self.settings.conference) or extractive_answer(
+        answer = planned_answer(standalone, retrieval, view, self.settings) or extractive_answer(
             retrieval, view.store, texts, self.settings
         )
         done = time.perf_counter()

@@ -14,63 +14,66 @@ from collections.abc import Sequence
 
 from assistant.catalogue import CatalogueItem, ItemMention, view_items
 from assistant.context import NumberedPassage
+from assistant.enumeration import enumeration_answer
 from assistant.relevance import Fit, fits, topic_terms
 from assistant.retrieval import Retrieval
 from assistant.types import Answer, Citation
 from assistant.view import IndexView
 from index.events import conference_edition
+from index.settings import Settings
 
 MAX_ITEMS = 10  # a list a reader takes in at a glance; `recap catalogue` has the rest
 PER_KIND = 4  # when a question asks for several kinds, no one kind crowds out the others
 GENERAL_FLOOR = -1.0  # a question with no topic ("which co-located events…") lists every item of its kinds
 
-# The kinds a question asks for, by the words it uses (checked in order; the first that matches wins).
-_ASKS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
-    (re.compile(r"\bkeynotes?\b", re.I), ("keynote",)),
-    (re.compile(r"\b(?:co-?located|colocated|events?|conferences?|meetups?|attend)\b", re.I), ("event",)),
-    (re.compile(r"\b(?:recordings?|videos?|playlists?|recorded)\b", re.I), ("recording",)),
-    (
-        re.compile(r"\b(?:talks?|sessions?|presentations?|watch(?:ing)?|catch(?:ing)?)\b", re.I),
-        ("talk", "keynote", "recording"),
-    ),
-    (
-        re.compile(r"\b(?:who\s+(?:spoke|presented|talked|gave|co-?chaired)|speakers?|people|persons?)\b", re.I),
-        ("person",),
-    ),
-    (
-        re.compile(r"\b(?:compan(?:y|ies)|vendors?|organi[sz]ations?|enterprises?|startups?|firms?)\b", re.I),
-        ("organisation",),
-    ),
-    (re.compile(r"\b(?:projects?|tools?|tooling|frameworks?|products?|libraries|try)\b", re.I), ("project",)),
-    (re.compile(r"\bannounce(?:ments?|d)?\b", re.I), ("announcement",)),
+# The nouns that name a kind of item, and the kinds they ask for.
+_NOUNS: list[tuple[str, tuple[str, ...]]] = [
+    (r"keynotes?", ("keynote",)),
+    (r"(?:co-?located\s+)?(?:events?|conferences?|meetups?)", ("event",)),
+    (r"recordings?|videos?|playlists?", ("recording",)),
+    (r"talks?|sessions?|presentations?", ("talk", "keynote", "recording")),
+    (r"speakers?|people|persons?", ("person",)),
+    (r"compan(?:y|ies)|vendors?|organi[sz]ations?|enterprises?|startups?|firms?", ("organisation",)),
+    (r"projects?|tools?|tooling|frameworks?|products?|libraries", ("project",)),
+    (r"announcements?", ("announcement",)),
 ]
-# A list or planning question: it asks which ones, or what to do.
-_LIST_SHAPE = re.compile(
-    r"^\s*(?:which|what|who|list|name|any|where|i\s*(?:'|’)?m|i\s+(?:want|care|am)|as\s+an?\b)"
-    r"|\b(?:should\s+i|worth\s+(?:watching|catching|attending)|recommend|plan)\b",
-    re.I,
+_ANY_NOUN = "|".join(f"(?:{n})" for n, _ in _NOUNS)
+# "Which talks…", "what well-known cloud native projects…" (not "what was NVIDIA's keynote called?").
+_ASK_FOR = re.compile(
+    rf"\b(?:which|what)\s+(?:(?!(?:was|is|were|are|did|does|do|had|has|of)\b)[\w'’-]+\s+){{0,3}}(?:{_ANY_NOUN})\b", re.I
 )
+_WHO_SPOKE = re.compile(r"\bwho\s+(?:spoke|presented|talked|gave\s+(?:a\s+)?talks?)\s+(?:about|on)\b", re.I)
+_PLANNING = re.compile(r"\b(?:should\s+i|worth\s+(?:watching|catching|attending)|prioriti[sz]e)\b", re.I)
+# What a planning question's verbs ask for, when it names no kind.
+_VERBS: list[tuple[str, tuple[str, ...]]] = [
+    (r"watch(?:ing)?|catch(?:ing)?", ("talk", "keynote", "recording")),
+    (r"attend(?:ing)?|go\s+to", ("event",)),
+    (r"try|play\s+with|use", ("project",)),
+]
 PLAN_KINDS = ("talk", "keynote", "recording", "event", "project")
 
 
 def question_kinds(question: str) -> tuple[str, ...] | None:
-    """The kinds of item a list or planning question asks for; None when it is not such a question."""
-    if not _LIST_SHAPE.search(question):
-        return None
-    asked = [k for pattern, kinds in _ASKS if pattern.search(question) for k in kinds]
-    if asked:
-        return tuple(dict.fromkeys(asked))
-    if re.search(r"\b(?:should\s+i|prioriti[sz]e|plan)\b", question, re.I):
-        return PLAN_KINDS
+    """The kinds of item a list or planning question asks for; None when it is not such a question
+    (a fact or an opinion about one item, say: "What was NVIDIA's keynote called?")."""
+    if _ASK_FOR.search(question):
+        kinds = [k for noun, ks in _NOUNS if re.search(rf"\b(?:{noun})\b", question, re.I) for k in ks]
+        return tuple(dict.fromkeys(kinds))
+    if _WHO_SPOKE.search(question):
+        return ("person",)
+    if _PLANNING.search(question):
+        kinds = [k for verb, ks in _NOUNS + _VERBS if re.search(rf"\b(?:{verb})\b", question, re.I) for k in ks]
+        return tuple(dict.fromkeys(kinds)) or PLAN_KINDS
     return None
 
 
-def planned_answer(question: str, retrieval: Retrieval, view: IndexView, conference: str = "") -> Answer | None:
-    """The catalogue's answer to a list or planning question, or None (not one, or nothing fits)."""
+def planned_answer(question: str, retrieval: Retrieval, view: IndexView, settings: Settings) -> Answer | None:
+    """The catalogue's answer to a list or planning question (or the list a recap gives, for a
+    list question about things that are no items); None when it is neither, or nothing fits."""
     kinds = question_kinds(question)
     if kinds is None:
-        return None
-    items = [i for i in view_items(view) if i.kind in kinds and not is_edition(i, conference)]
+        return enumeration_answer(question, retrieval, view)  # a list of things that are no items
+    items = [i for i in view_items(view) if i.kind in kinds and not is_edition(i, settings.conference)]
     chosen = choose(items, retrieval, view)
     if not chosen:
         return None
