@@ -5,12 +5,14 @@ answer = Assistant().ask("What did people say about Wasm?")
 print(answer.text); [print(c.n, c.source.title, c.quote) for c in answer.citations]
 
 Every type a caller meets is exported here: the answer and its parts, the stream, the settings,
-the ingest report and the errors (all subclasses of `RecapError`).
+the ingest report, the item catalogue and the plan, and the errors (all subclasses of `RecapError`).
 """
 
 from typing import TYPE_CHECKING, Any
 
+from assistant.catalogue import CatalogueItem, ItemMention
 from assistant.core import Assistant
+from assistant.plan import Plan, PlanEntry, PlanSection
 from assistant.stream import AnswerStream
 from assistant.types import Answer, Citation, CitationCheck, Hit
 from index.catalog import Source
@@ -22,6 +24,7 @@ from index.errors import (
     LLMUnavailableError,
     RecapError,
     SettingsError,
+    UnknownKindError,
 )
 from index.ingest import Duplicate, IngestError, IngestReport
 from index.settings import Settings
@@ -45,6 +48,7 @@ __all__ = [
     "Assistant",
     "BadDocumentError",
     "BadQuestionError",
+    "CatalogueItem",
     "Citation",
     "CitationCheck",
     "Duplicate",
@@ -53,11 +57,16 @@ __all__ = [
     "IndexNotReadyError",
     "IngestError",
     "IngestReport",
+    "ItemMention",
     "LLMUnavailableError",
+    "Plan",
+    "PlanEntry",
+    "PlanSection",
     "RecapError",
     "RecapRetriever",
     "RecapRunnable",
     "Settings",
     "SettingsError",
     "Source",
+    "UnknownKindError",
 ]

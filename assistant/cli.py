@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from assistant.core import Assistant
+from assistant.planning import describe
 from assistant.types import Answer
 
 if TYPE_CHECKING:
@@ -221,6 +222,48 @@ def sources(ctx: click.Context, as_json: bool) -> None:
             out.print(f"  {escape(s.url)}")
         for dup in s.duplicates:
             out.print(f"  [cyan]duplicate:[/] {escape(dup)} (same post, indexed once)")
+
+
+@cli.command()
+@click.option(
+    "--kind", help="Only this kind: talk, keynote, event, project, organisation, person, announcement, recording."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the items and their mentions as JSON.")
+@click.pass_context
+@_friendly_errors
+def catalogue(ctx: click.Context, kind: str | None, as_json: bool) -> None:
+    """List the talks, events, projects, people and more that the recaps name, with who mentions them."""
+    items = _assistant(ctx).catalogue(kind=kind)
+    if as_json:
+        click.echo(json.dumps([i.to_json() for i in items], ensure_ascii=False, indent=2))
+        return
+    out.print(f"{len(items)} item(s)")
+    for item in items:
+        who = f"mentioned by {', '.join(item.mentioned_by)}"
+        if item.recommended_by:
+            who += f"; recommended by {', '.join(item.recommended_by)}"
+        link = f"  {item.url}" if item.url else ""
+        out.print(f"[bold]{escape(item.kind)}[/]  {escape(describe(item))} — {escape(who)}{escape(link)}")
+
+
+@cli.command()
+@click.option("--role", help='Who the plan is for, e.g. "platform engineer".')
+@click.option("--topic", help='What it is about, e.g. "WebAssembly".')
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--markdown", "markdown", type=click.Path(dir_okay=False, path_type=Path), help="Write a checklist here.")
+@click.pass_context
+@_friendly_errors
+def plan(ctx: click.Context, role: str | None, topic: str | None, as_json: bool, markdown: Path | None) -> None:
+    """A one-page plan for the next edition: talks to watch, events to attend, projects to try, people to follow."""
+    assistant = _assistant(ctx)
+    result = assistant.plan(role=role, topic=topic)
+    if markdown is not None:
+        markdown.write_text(result.markdown(assistant.settings.conference), encoding="utf-8")
+        err.print(f"wrote {escape(str(markdown))}")
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif markdown is None:
+        out.print(escape(result.markdown(assistant.settings.conference)))
 
 
 @cli.command()

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Any
 from assistant.aio import answer_parts
 from assistant.answerer import Answerer, answerer_for
 from assistant.backends import choose_backend
+from assistant.catalogue import CatalogueItem, check_kind
 from assistant.condense import Turn, condense
+from assistant.plan import Plan, build_plan
 from assistant.question import holds_instruction, problem_with
+from assistant.relevance import catalogue_items
 from assistant.retrieval import Retrieval
 from assistant.stream import AnswerStream
 from assistant.topics import TopicMap, TopicMatrix
@@ -176,6 +179,19 @@ class Assistant:
     def topic_map(self) -> TopicMatrix:
         """How much each indexed recap says about each conference topic (the UI's topic map)."""
         return self._topics.matrix(self.sources(), self.document_text)
+
+    def catalogue(self, kind: str | None = None, topic: str | None = None) -> list[CatalogueItem]:
+        """The talks, keynotes, events, projects, organisations, people, announcements and recordings
+        the recaps name, each with its verbatim mentions; only `kind` ('event', 'talk', …; an
+        unknown kind raises `UnknownKindError`), and only those that fit `topic` (best first)."""
+        check_kind(kind)  # before the index is opened: a typo is reported at once
+        return catalogue_items(self.view(), kind, topic, self.settings.top_k * 2)
+
+    def plan(self, role: str | None = None, topic: str | None = None) -> Plan:
+        """A one-page plan for the next edition: talks to watch (and where the recordings are),
+        co-located events, projects to try, people and companies to follow, each with a cited why.
+        An empty or meaningless role gives the general plan, and `Plan.note` says so."""
+        return build_plan(self.view(), self.settings, role, topic)
 
     def retrieve(self, query: str, k: int | None = None) -> Retrieval:
         return self.view().retriever.retrieve(query, k or self.settings.top_k)

@@ -26,6 +26,7 @@ import numpy as np
 
 from assistant.condense import Turn, condense, topic_of
 from assistant.evidence import Candidate, candidates, weak_evidence
+from assistant.planning import planned_answer
 from assistant.question import AnswerType, Kind, Question, analyse
 from assistant.retrieval import Retrieval
 from assistant.selector import Policy, Selector, shipped_selector
@@ -288,7 +289,10 @@ class ExtractiveAnswerer:
         retrieval = view.retriever.retrieve(standalone, self.settings.top_k)
         retrieved = time.perf_counter()
         texts = view.texts(p.source.id for p in retrieval.passages)
-        answer = extractive_answer(standalone, retrieval, view.store, texts, self.settings)
+        # A list or planning question is answered from the item catalogue when items fit it.
+        answer = planned_answer(standalone, retrieval, view, self.settings) or extractive_answer(
+            standalone, retrieval, view.store, texts, self.settings
+        )
         done = time.perf_counter()
         answer.timings = {
             "retrieve": (retrieved - started) * 1000,

@@ -31,6 +31,7 @@ from assistant.backends import Backend, failure_notice, forget_checks
 from assistant.condense import Turn, condense
 from assistant.context import RESERVED_TOKENS, NumberedPassage, number_passages, prompt_tokens, render
 from assistant.extractive import ExtractiveAnswerer, extractive_answer
+from assistant.planning import planning_items
 from assistant.retrieval import Retrieval
 from assistant.router import Shape, route
 from assistant.segment import Segment, Segmenter
@@ -77,6 +78,7 @@ class Prepared:
     fallback: Answer  # the extractive answer over the same retrieval, shown if the model fails
     started: float
     timings: dict[str, float] = field(default_factory=dict)
+    items: str = ""  # the catalogue items that fit a planning question, as structured context
 
 
 class GenerativeAnswerer:
@@ -184,6 +186,9 @@ class GenerativeAnswerer:
             fallback=extractive_answer(chain_output["standalone"], retrieval, view.store, texts, self.settings),
             started=started,
             timings={"retrieve": _ms(started)},
+            items=planning_items(
+                chain_output["standalone"], retrieval, view, chain_output["passages"], self.settings.conference
+            ),
         )
 
     def generate_verified(self, prepared: Prepared, verifier: Verifier) -> Iterator[str]:
@@ -199,6 +204,7 @@ class GenerativeAnswerer:
             "question": prepared.question,
             "documents": render(prepared.passages),
             "conference": self.settings.conference,
+            "items": prepared.items or "(none)",
         }
         shown = ""
         for segment in self._generate(inputs, prepared.timings, mark, segmenter):

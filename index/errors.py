@@ -29,3 +29,7 @@ class SettingsError(RecapError, ValueError):
 
 class BadQuestionError(RecapError, ValueError):
     """A question that cannot be asked (empty, say)."""
+
+
+class UnknownKindError(RecapError, ValueError):
+    """A kind of catalogue item that does not exist (`recap catalogue --kind`, `Assistant.catalogue(kind=…)`)."""

@@ -23,6 +23,7 @@ from index.dedup import signature, similarity
 from index.documents import MANIFEST_NAME, Document, check_supported, file_hash, load_document, read_bytes
 from index.embeddings import Embedder
 from index.errors import BadDocumentError
+from index.item_ingest import refresh_items
 from index.keyword import KeywordIndex
 from index.lock import writer_lock
 from index.sentence_vectors import embed_document
@@ -286,6 +287,7 @@ class Ingestor:
             groups.append((record, item, doc_chunks))
 
         self._embed_and_store(groups, progress)
+        self._refresh_items(groups, records, keep_ids, was_indexed)
         report.chunks_added = sum(len(chunks) for _, _, chunks in groups)
         self.refresh_keyword_index(keep_ids)  # before the commit: a reader reloads it when the catalog changes
 
@@ -301,6 +303,20 @@ class Ingestor:
             "ingest: %d added, %d updated, %d unchanged, %d removed, %d duplicates, %d errors; %d chunks",
             len(report.added), len(report.updated), len(report.unchanged), len(report.removed),
             len(report.duplicates), len(report.errors), report.chunks_total,
+        )  # fmt: skip
+
+    def _refresh_items(
+        self, groups: list[tuple[SourceRecord, _Prepared, list[Chunk]]], records: dict[str, SourceRecord],
+        keep_ids: set[str], previous: set[str],
+    ) -> None:  # fmt: skip
+        """The items each indexed source names (index/extract.py), beside its chunks, before the commit."""
+        fresh = {record.id: (item.doc, item.structure, chunks) for record, item, chunks in groups}
+        kept = {r.id: Path(r.path) for r in records.values() if r.id in keep_ids}
+        folder, settings = self.catalog.folder, self.settings
+        stored = self.store
+        refresh_items(
+            folder, fresh, kept, previous, settings.conference, settings.max_file_bytes,
+            lambda sid: stored.get_chunks(sorted(stored.chunk_ids(sid))),
         )  # fmt: skip
 
     def _collect_texts(self, keep: set[str]) -> None:

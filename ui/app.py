@@ -23,6 +23,7 @@ from assistant.topics import question_for
 from index.documents import SUPPORTED_SUFFIXES, check_supported
 from ui import render
 from ui.mcp_route import mcp_app_kwargs
+from ui.plan import build_plan_tab
 from ui.style import CSS, HEAD, HEATMAP_JS
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,7 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
             with gr.Tab("Topic map", id="topics") as topic_tab:
                 gr.Markdown("Who wrote about what. Click a cell to ask what that recap said about the topic.")
                 heatmap = gr.HTML(elem_id="recap-heatmap", js_on_load=HEATMAP_JS)
+            build_plan_tab(assistant, settings)
 
         chat_io: dict[str, Any] = {
             "fn": ui.respond,
