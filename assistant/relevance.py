@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.catalogue import CatalogueItem, ItemMention, check_kind, view_items
 from assistant.retrieval import Retrieval
@@ -21,17 +22,21 @@ NAME_BONUS = 0.3  # a query word in the item's own name ("green" in "kube-green"
 OUTSIDE_PENALTY = 0.1  # a mention in a retrieved passage whose own sentence vector is not stored
 
 # Words of a planning question that say what to list or how, not what about.
-PLAN_WORDS = set(
-    terms(
-        "which what who where when should would could can i me my we next time year edition recaps recap mention "
-        "mentioned mentions named name get across kubecon conference watch attend attending go try look catch "
-        "see recommend recommended worth good best first talk talks session sessions keynote keynotes event events "
-        "colocated co-located project projects tool tools company companies vendor vendors organisation organization "
-        "organisations organizations people person speaker speakers recording recordings video videos spoke presented "
-        "gave list plan planning up on about for to of in at the a an and or any some all there did do does is are was "
-        "were as be been from with into new came come up bother"
-    )
+_PLAN_WORDS = (
+    "which what who where when should would could can i me my we next time year edition recaps recap mention "
+    "mentioned mentions named name get across kubecon conference watch attend attending go try look catch "
+    "see recommend recommended worth good best first talk talks session sessions keynote keynotes event events "
+    "colocated co-located project projects tool tools company companies vendor vendors organisation organization "
+    "organisations organizations people person speaker speakers recording recordings video videos spoke presented "
+    "gave list plan planning up on about for to of in at the a an and or any some all there did do does is are was "
+    "were as be been from with into new came come up bother"
 )
+
+
+@lru_cache(maxsize=1)
+def plan_words() -> frozenset[str]:
+    """`_PLAN_WORDS` stemmed as queries are (computed on first use: stemming loads bm25s and PyStemmer)."""
+    return frozenset(terms(_PLAN_WORDS))
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class Fit:
 
 def topic_terms(text: str) -> list[str]:
     """The query's words that say what it is about (stemmed), without the words of asking."""
-    return [t for t in dict.fromkeys(terms(text)) if t not in PLAN_WORDS]
+    return [t for t in dict.fromkeys(terms(text)) if t not in plan_words()]
 
 
 def fits(items: list[CatalogueItem], retrieval: Retrieval, store: StoreReader, floor: float | None = None) -> list[Fit]:

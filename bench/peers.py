@@ -1,13 +1,14 @@
 """recap's retrieval next to what a user would otherwise build, on the same corpus and questions.
 
-    .venv/bin/python bench/peers.py [-k 5]
+    .venv/bin/python bench/peers.py [-k 5] [--set original|blind] [--split dev|test]
 
 Pipelines, all with the same embedding model (all-MiniLM-L6-v2) and the bundled recaps as files:
   (a) the LangChain tutorial: RecursiveCharacterTextSplitter(1000, 200) + Chroma similarity top-k
   (b) LlamaIndex defaults: VectorStoreIndex.from_documents(...).as_retriever(similarity_top_k=k)
   (c) BM25 alone (bm25s, over recap's own chunks)
   (d) recap: hybrid dense chunks + dense sentences + BM25, fused, a seat per source
-Prints recall@k (evidence phrases found in the top k) and p50 retrieval latency, with ratios to recap.
+Prints recall@k (evidence found in the top k: the original set's phrases, or the blind set's grade-2
+gold sentences, of one split) and p50 retrieval latency, with ratios to recap.
 Needs the bench extras: pip install -e '.[bench]'.
 """
 
@@ -21,7 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant import Assistant
+from assistant.condense import condense
 from assistant.evaluation import Question, found, load_questions
+from assistant.graded import load_graded
 from index.embeddings import shared_embedder
 from index.keyword import KeywordIndex
 from index.settings import BUNDLED_CORPUS, Settings
@@ -111,11 +114,22 @@ def measure(retrieve: Retrieve, questions: list[Question], k: int) -> tuple[floa
     return statistics.fmean(recalls), statistics.median(latencies)
 
 
+def blind(split: str) -> list[Question]:
+    """The blind set's answerable questions of `split`, their grade-2 gold sentences as the evidence."""
+    return [
+        Question(q.id, q.kind, condense(q.question, list(q.history)), tuple(g.text for g in q.gold if g.grade == 2))
+        for q in load_graded()
+        if q.split == split and q.answerable
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-k", type=int, default=5)
+    parser.add_argument("--set", choices=["original", "blind"], default="original")
+    parser.add_argument("--split", choices=["dev", "test"], default="test", help="with --set blind")
     args = parser.parse_args()
-    questions = [q for q in load_questions() if q.answerable]
+    questions = [q for q in load_questions() if q.answerable] if args.set == "original" else blind(args.split)
     with tempfile.TemporaryDirectory(prefix="recap-peers-") as tmp:
         assistant = Assistant(Settings(data_dir=Path(tmp)))
         assistant.ingest()
@@ -127,7 +141,8 @@ def main() -> None:
         }
         rows = {name: measure(build(), questions, args.k) for name, build in pipelines.items()}
     ours_recall, ours_latency = rows["(d) recap (hybrid, fused, diversified)"]
-    print(f"{len(questions)} answerable questions, same embedding model, k={args.k}\n")
+    where = "tests/eval/questions.jsonl" if args.set == "original" else f"tests/eval/blind.jsonl, {args.split} split"
+    print(f"{len(questions)} answerable questions ({where}), same embedding model, k={args.k}\n")
     print(f"{'pipeline':50} {'recall@' + str(args.k):>9} {'vs recap':>9} {'p50 ms':>8} {'vs recap':>9}")
     for name, (recall, latency) in rows.items():
         print(f"{name:50} {recall:9.3f} {recall / ours_recall:8.2f}x {latency:8.1f} {latency / ours_latency:8.2f}x")
