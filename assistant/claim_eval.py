@@ -139,11 +139,15 @@ class ClaimBench:
         # nearest to it, as a model would cite the passage whose fence shows that date.
         return min(chunks, key=lambda p: min(_gap(start, end, s, e) for s, e in p.chunk.spans))
 
+    def verifier(self, passages: list[NumberedPassage]) -> Verifier:
+        """The verifier as the generative answerer builds it; no question (claims stand alone)."""
+        return Verifier(passages, self.embedder, "", self.conference, sources=list(self._sources.values()))
+
     def judge(self, claim: Claim) -> Judged:
         passages = self.passages(claim)
         sentence = cited(claim.claim, "".join(f"[{p.n}]" for p in passages))
         started = time.perf_counter()
-        verifier = Verifier(passages, self.embedder, "", self.conference)
+        verifier = self.verifier(passages)
         shown = verifier.verify(sentence)
         ms = (time.perf_counter() - started) * 1000
         if shown is None:
