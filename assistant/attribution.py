@@ -25,6 +25,8 @@ _VERBS = (
     r"summari[sz]e[sd]?|singles? out|singled out|shout(?:s|ed)? out|credit(?:s|ed)?|cite[sd]?|reckons?|"
     r"doubt(?:s|ed)?|is (?:more |less )?(?:positive|cautious|sceptical|skeptical|critical)|"
     r"was (?:more |less )?(?:positive|cautious|sceptical|skeptical|critical)|describes?|"
+    r"hears?|heard|notice[sd]?|spott(?:s|ed)|learn(?:s|ed)|enjoy(?:s|ed)|liked?|loved?|wonder(?:s|ed)|"
+    r"asks?|asked|(?:is|was) (?:impressed|excited|struck|surprised|pleased)|"
     r"(?:also |further )+\w+"
 )
 _WORK = r"(?:['’]s)?(?:\s+(?:own\s+)?(?:recap|post|blog post|blog|write-?up|article|report|summary|review|takeaways))?"
@@ -32,11 +34,14 @@ _BYLINE = r"(?:\s*\([^)]{0,40}\))?"  # "Daniel Bryant (Medium) says"
 _FRAMES = (
     # "Haintz wrote that …", "The OpsRamp blog notes …", "OpsRamp's recap says …"
     r"^(?:the\s+)?{alias}{work}{byline}\s+(?:{verbs})\b(?:\s+that)?[\s,:]*",
+    # "Bryant presented …": the author as the subject; the claim keeps its words
+    r"^(?:the\s+)?{alias}{work}{byline}(?=\s+(?:also\s+)?[a-z]+(?:s|ed)\b)",
     # "According to Haintz, …", "In Christian Haintz's recap, …", "As Bryant notes, …"
     r"^(?:according to|per|in|as|for|from)\s+(?:the\s+)?{alias}{work}{byline}(?:\s+(?:{verbs}))?\s*[,:]\s*",
     # "…, according to Bryant.", "…, Bryant notes."
     r"(?:\s*[,;—–-]\s*(?:(?:according to|per|as)\s+)?|\s+(?:according to|per)\s+)(?:the\s+)?{alias}{work}{byline}(?:\s+(?:{verbs}))?\s*(?=[.!?…]*$)",
 )
+SUBJECT = 1  # the frame naming the author as the subject of any verb: credited, not cut
 _MARKUP = re.compile(r"[*_`]+")
 
 
@@ -82,17 +87,20 @@ class Attributions:
         # Longest first, so "Daniel Bryant" is preferred to "Bryant" and "Gardener blog" to "Gardener".
         names = sorted(self._aliases, key=len, reverse=True)
         self._patterns = [
-            (name, re.compile(frame.format(alias=re.escape(name), work=_WORK, byline=_BYLINE, verbs=_VERBS), re.I))
-            for frame in _FRAMES
+            (name, i == SUBJECT, re.compile(frame.format(alias=re.escape(name), work=_WORK, byline=_BYLINE, verbs=_VERBS), re.I))
+            for i, frame in enumerate(_FRAMES)
             for name in names
         ]
 
     def find(self, claim: str) -> Attribution:
         plain = _MARKUP.sub("", claim).strip()
-        for name, pattern in self._patterns:
+        for name, subject, pattern in self._patterns:
             match = pattern.search(plain)
             if match:
-                content = (plain[: match.start()] + " " + plain[match.end() :]).strip()
+                if subject:  # "Bryant presented …": who did it is part of what the claim says
+                    return Attribution(self._aliases[name], match.group(0).strip(), plain)
+                before, after = plain[: match.start()].rstrip(), plain[match.end() :].lstrip()
+                content = before + after if not before or after[:1] in ".!?…" else f"{before} {after}"
                 content = content[:1].upper() + content[1:]
                 return Attribution(self._aliases[name], match.group(0).strip(" ,:;"), content or plain)
         return Attribution(None, "", plain)

@@ -13,11 +13,13 @@ from functools import cache
 
 import Stemmer
 
+from index.keyword import terms
+
 _TYPO = str.maketrans("’‘“”–—", "''\"\"--")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 NEGATIONS = frozenset(
     "not no never none nobody nothing nowhere neither nor without cannot hardly barely scarcely lack lacks "
-    "lacked lacking fail fails failed".split()
+    "lacked lacking fail fails failed missing".split()
 )
 WINDOW = 6  # words after a negation that it governs ("didn't see AI making a big impact")
 # Opposites, each side a set of words; a claim word from one side where the passage sentence has one
@@ -91,55 +93,59 @@ def _is_negation(tokens: list[str], i: int) -> bool:
         return i == 0 or tokens[i - 1] not in ("a", "quite", "the")
     if word == "no" and i + 1 < len(tokens) and tokens[i + 1] in ("doubt", "longer"):
         return word == "no" and tokens[i + 1] == "longer"  # "no doubt" affirms
-    if word == "not" and i + 2 < len(tokens) and tokens[i + 1] == "only":
-        return False  # "not only … but also"
+    if word == "not" and i + 2 < len(tokens) and tokens[i + 1] in ("only", "to"):
+        return False  # "not only … but also", "not to mention": idioms that deny nothing
     return word in NEGATIONS or word == "yet" and i > 0 and tokens[i - 1] in ("be", "is", "are", "has", "have")
 
 
-def _anchored_negations(tokens: list[str], anchors: set[str]) -> int:
-    """Negations governing at least one of `anchors` (stems) in the next few words."""
-    stem = _stemmer().stemWord
-    count = 0
-    for i in range(len(tokens)):
-        if _is_negation(tokens, i) and any(stem(w) in anchors for w in tokens[i + 1 : i + 1 + WINDOW]):
-            count += 1
-    return count
+def _negations(tokens: list[str]) -> list[set[str]]:
+    """For each negation in `tokens`, the content stems it governs (the next few words)."""
+    return [
+        set(terms(" ".join(tokens[i + 1 : i + 1 + WINDOW]))) for i in range(len(tokens)) if _is_negation(tokens, i)
+    ]
 
 
-def _content_stems(tokens: list[str]) -> set[str]:
-    stem = _stemmer().stemWord
-    return {stem(w) for w in tokens if len(w) > 2 and w not in NEGATIONS}
+def check_polarity(claim: str, aligned: str, passage: str = "") -> list[str]:
+    """Why the claim's meaning is the opposite of `aligned` (the passage sentences it restates); empty when not.
 
-
-def check_polarity(claim: str, aligned: str) -> list[str]:
-    """Why the claim's meaning is the opposite of `aligned` (the passage sentences it restates); empty when not."""
-    claim_tokens, passage_tokens = words(claim), words(aligned)
-    claim_stems, passage_stems = _content_stems(claim_tokens), _content_stems(passage_tokens)
-    shared = claim_stems & passage_stems
+    A negation counts when it governs words the other side has too. One in the claim must have a
+    counterpart governing the same words somewhere in the `passage` (all of its sentences); one in
+    the aligned sentences must have its counterpart in the claim.
+    """
+    passage = passage or aligned
+    claim_tokens, aligned_tokens, passage_tokens = words(claim), words(aligned), words(passage)
+    claim_stems, aligned_stems = set(terms(" ".join(claim_tokens))), set(terms(" ".join(aligned_tokens)))
+    passage_stems = set(terms(" ".join(passage_tokens))) | aligned_stems
+    in_claim, in_aligned, in_passage = _negations(claim_tokens), _negations(aligned_tokens), _negations(passage_tokens)
     problems = []
-    in_claim = _anchored_negations(claim_tokens, shared)
-    in_passage = _anchored_negations(passage_tokens, shared)
-    if in_claim % 2 != in_passage % 2:
-        where = "adds a negation" if in_claim > in_passage else "drops the passage's negation"
-        problems.append(where)
-    problems += _opposite_words(claim_tokens, claim_stems, passage_tokens, passage_stems)
+    if any(g & passage_stems and not any(g & other for other in in_passage + in_aligned) for g in in_claim):
+        problems.append("adds a negation")
+    elif any(g & claim_stems and not any(g & other for other in in_claim) for g in in_aligned):
+        problems.append("drops the passage's negation")
+    stem = _stemmer().stemWords
+    problems += _opposite_words(
+        claim_tokens, set(stem(claim_tokens)), set(stem(aligned_tokens)), set(stem(passage_tokens))
+    )
     return problems
 
 
-def _opposite_words(claim_tokens: list[str], claim_stems: set[str], passage_tokens: list[str], passage_stems: set[str]) -> list[str]:
+def _opposite_words(
+    claim_tokens: list[str], claim_stems: set[str], aligned_stems: set[str], passage_stems: set[str]
+) -> list[str]:
+    """A claim word the passage lacks whose opposite the aligned sentences have (and the claim lacks)."""
     stem = _stemmer().stemWord
     opposites = _opposites()
-    passage_words, claim_words = set(passage_tokens), set(claim_tokens)
+    claim_words = set(claim_tokens)
     for word in dict.fromkeys(claim_tokens):
         s = stem(word)
         if s in passage_stems:
             continue
         for other in opposites.get(s, ()):
-            if other in passage_stems and other not in claim_stems:
+            if other in aligned_stems and other not in claim_stems:
                 return [f"says {word!r} where the passage has its opposite"]
         for prefix in _PREFIXES:  # "irrelevant" against "relevant", and the reverse
-            if word.startswith(prefix) and len(word) - len(prefix) >= 4 and word[len(prefix):] in passage_words:
-                return [f"says {word!r} where the passage says {word[len(prefix):]!r}"]
-            if len(word) >= 4 and prefix + word in passage_words and prefix + word not in claim_words:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 4 and stem(word[len(prefix) :]) in aligned_stems:
+                return [f"says {word!r} where the passage says {word[len(prefix) :]!r}"]
+            if len(word) >= 4 and stem(prefix + word) in aligned_stems and prefix + word not in claim_words:
                 return [f"says {word!r} where the passage says {prefix + word!r}"]
     return []

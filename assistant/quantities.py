@@ -9,6 +9,7 @@ never gives is unsupported.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -68,7 +69,7 @@ SAME_COUNT = (
     frozenset({"company", "organization", "organisation", "enterprise", "sponsor", "vendor", "firm"}),
 )
 _TOKEN = re.compile(
-    r"\d+(?:st|nd|rd|th)\b|\$?\d[\d,]*(?:\.\d+)?(?:k|m|bn|b)?\+?(?:s\b)?|%|[a-z]+(?:[-'][a-z]+)*",
+    r"\d+(?:st|nd|rd|th)\b|\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:k|m|bn|b)?\+?(?:s\b)?|%|[a-z]+(?:[-'][a-z]+)*",
 )
 _TYPO = str.maketrans("’‘“”–—", "''\"\"--")
 
@@ -173,8 +174,8 @@ def quantities(text: str) -> list[Quantity]:
 
 def _quantity_at(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
     token = tokens[i]
-    if re.fullmatch(r"(?:19|20)\d\d", token):
-        return Quantity("year", float(token), "", token), i + 1
+    if re.fullmatch(r"(?:19|20)\d\ds?", token):  # "2024"; "the late 2000s"
+        return Quantity("year", float(token.rstrip("s")), "", token, token.endswith("s")), i + 1
     if re.fullmatch(r"\d+(?:st|nd|rd|th)", token) or (token in ORDINALS and not _is_time_unit(tokens, i)):
         value = ORDINALS.get(token) or float(re.sub(r"\D", "", token))
         return Quantity("ordinal", float(value), "", token), i + 1
@@ -211,8 +212,8 @@ def same(a: Quantity, b: Quantity, context_words: frozenset[str] = frozenset()) 
     if a.kind != "number":
         return a.value == b.value
     if a.value is not None and b.value is not None:
-        if a.approximate or b.approximate:  # "hundreds of" and "100s" are one order of magnitude
-            if not 0.99 <= a.value / b.value < 10 and not 0.99 <= b.value / a.value < 10:
+        if a.approximate or b.approximate:  # "hundreds of" and "100s": the same order of magnitude
+            if a.value <= 0 or b.value <= 0 or math.floor(math.log10(a.value)) != math.floor(math.log10(b.value)):
                 return False
         elif abs(a.value - b.value) > 1e-9 * max(abs(a.value), 1.0):
             return False

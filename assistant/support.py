@@ -34,8 +34,9 @@ _CLAUSE = re.compile(
     r"since|so|yet|according to|thanks to|amid|despite|before|where|when|who|making)\b)|"
     r"\s(?=(?:while|whereas|although|though|but)\s)|\sand\s(?=(?:that|the|its|it|they|he|she|several|many|some|most)\s))"
 )
+ALIGN_TERMS = 3  # ...or this many of them (a summary of two sentences)
 MIN_CLAUSE_TERMS = 3  # a shorter piece ("and more") states nothing of its own
-ALIGN_SHARE = 0.25  # a second passage sentence joins the aligned ones when it adds this share of the claim's terms
+ALIGN_SHARE = 0.2  # a second passage sentence joins the aligned ones when it adds this share of the claim's terms
 MODEL_FILE = "support_model.json"
 
 
@@ -167,7 +168,7 @@ def _aligned(claim_terms: list[str], text: PassageText, sims: np.ndarray) -> lis
     rest = wanted - text.sentence_terms[best]
     gains = [len(rest & s) / max(len(wanted), 1) if i != best else 0.0 for i, s in enumerate(text.sentence_terms)]
     second = int(np.argmax(gains))
-    if gains[second] >= ALIGN_SHARE:
+    if gains[second] >= ALIGN_SHARE or gains[second] * len(wanted) >= ALIGN_TERMS:
         chosen.append(second)
     return chosen
 
@@ -196,6 +197,7 @@ def measure(
         "clause_coverage": min(coverage(t, everything) for t in piece_terms) if pieces else 1.0,
         "clause_similarity": float(sims[:, 1:].max(axis=0).min()) if len(sims) and len(pieces) > 1 else 0.0,
         "novel": float(sum(t not in everything for t in claim_terms)),
+        "clause_novel": float(max((sum(t not in everything for t in p) for p in piece_terms), default=0)),
     }
     if len(pieces) <= 1:
         features["clause_similarity"] = features["similarity"]
@@ -203,6 +205,6 @@ def measure(
     aligned_text = " ".join(text.sentence_texts[i] for i in aligned)
     elsewhere = " ".join(t for i, t in enumerate(text.sentence_texts) if i not in aligned)
     problems = check_quantities(content, aligned_text, f"{elsewhere} {text.haystack} {text.context}")
-    problems += check_polarity(content, aligned_text)
+    problems += check_polarity(content, aligned_text, " ".join(text.sentence_texts))
     best = aligned[0] if aligned else -1
     return Support(features, missing, tuple(problems), best, support_model().probability(features))
