@@ -35,6 +35,7 @@ _CLAUSE = re.compile(
     r"\s(?=(?:while|whereas|although|though|but)\s)|\sand\s(?=(?:that|the|its|it|they|he|she|several|many|some|most)\s))"
 )
 ALIGN_TERMS = 3  # ...or this many of them (a summary of two sentences)
+MIN_SHARED_TERMS = 2  # words a claim must share with the passage sentence it restates (not its byline)
 MIN_CLAUSE_TERMS = 3  # a shorter piece ("and more") states nothing of its own
 ALIGN_SHARE = 0.2  # a second passage sentence joins the aligned ones when it adds this share of the claim's terms
 MODEL_FILE = "support_model.json"
@@ -188,7 +189,8 @@ def measure(
     else:
         sims = np.zeros((0, len(vectors)), dtype=np.float32)
     aligned = _aligned(claim_terms, text, sims[:, 0] if len(sims) else np.zeros(0))
-    aligned_terms = set().union(*(text.sentence_terms[i] for i in aligned)) | text.context_terms
+    stated = set().union(*(text.sentence_terms[i] for i in aligned))
+    aligned_terms = stated | text.context_terms
     piece_terms = [terms(p) for p in pieces]
     features = {
         "lexical": coverage(claim_terms, everything),
@@ -198,6 +200,7 @@ def measure(
         "clause_similarity": float(sims[:, 1:].max(axis=0).min()) if len(sims) and len(pieces) > 1 else 0.0,
         "novel": float(sum(t not in everything for t in claim_terms)),
         "clause_novel": float(max((sum(t not in everything for t in p) for p in piece_terms), default=0)),
+        "shared": float(len(set(claim_terms) & stated)),
     }
     if len(pieces) <= 1:
         features["clause_similarity"] = features["similarity"]
@@ -206,5 +209,8 @@ def measure(
     elsewhere = " ".join(t for i, t in enumerate(text.sentence_texts) if i not in aligned)
     problems = check_quantities(content, aligned_text, f"{elsewhere} {text.haystack} {text.context}")
     problems += check_polarity(content, aligned_text, " ".join(text.sentence_texts))
+    if features["shared"] < min(MIN_SHARED_TERMS, len(set(claim_terms))):
+        # "KubeCon 2024 was cancelled": the byline gives two of its three words, no sentence says it
+        problems.append(f"shares {features['shared']:.0f} words with the passage sentence closest to it")
     best = aligned[0] if aligned else -1
     return Support(features, missing, tuple(problems), best, support_model().probability(features))
