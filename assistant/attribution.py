@@ -39,7 +39,8 @@ _FRAMES = (
     # "According to Haintz, …", "In Christian Haintz's recap, …", "As Bryant notes, …"
     r"^(?:according to|per|in|as|for|from)\s+(?:the\s+)?{alias}{work}{byline}(?:\s+(?:{verbs}))?\s*[,:]\s*",
     # "…, according to Bryant.", "…, Bryant notes."
-    r"(?:\s*[,;—–-]\s*(?:(?:according to|per|as)\s+)?|\s+(?:according to|per)\s+)(?:the\s+)?{alias}{work}{byline}(?:\s+(?:{verbs}))?\s*(?=[.!?…]*$)",
+    r"(?:\s*[,;—–-]\s*(?:(?:according to|per|as)\s+)?|\s+(?:according to|per)\s+)"
+    r"(?:the\s+)?{alias}{work}{byline}(?:\s+(?:{verbs}))?\s*(?=[.!?…]*$)",
 )
 SUBJECT = 1  # the frame naming the author as the subject of any verb: credited, not cut
 _MARKUP = re.compile(r"[*_`]+")
@@ -87,7 +88,11 @@ class Attributions:
         # Longest first, so "Daniel Bryant" is preferred to "Bryant" and "Gardener blog" to "Gardener".
         names = sorted(self._aliases, key=len, reverse=True)
         self._patterns = [
-            (name, i == SUBJECT, re.compile(frame.format(alias=re.escape(name), work=_WORK, byline=_BYLINE, verbs=_VERBS), re.I))
+            (
+                name,
+                i == SUBJECT,
+                re.compile(frame.format(alias=re.escape(name), work=_WORK, byline=_BYLINE, verbs=_VERBS), re.I),
+            )
             for i, frame in enumerate(_FRAMES)
             for name in names
         ]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from assistant.context import NumberedPassage, number_passages
 from assistant.evaluation import EVAL_SETS, split_of
@@ -31,7 +32,14 @@ from index.embeddings import Embedder
 from index.errors import RecapError
 
 DEFAULT_CLAIMS = EVAL_SETS / "claims.jsonl"
-LABELS = ("supported", "contradicted", "changed_number", "wrong_attribution", "unsupported_addition", "partly_supported")
+LABELS = (
+    "supported",
+    "contradicted",
+    "changed_number",
+    "wrong_attribution",
+    "unsupported_addition",
+    "partly_supported",
+)
 NO_BUDGET = 1_000_000  # every cited chunk is shown whole: the benchmark measures checking, not fitting
 
 
@@ -113,7 +121,9 @@ class ClaimBench:
         """The chunk(s) holding the claim's cited sentences, numbered 1.. in document order."""
         source = self._sources.get(claim.doc)
         if source is None:
-            raise RecapError(f"claim {claim.id} cites {claim.doc}, which this index does not hold; ingest the bundled recaps")
+            raise RecapError(
+                f"claim {claim.id} cites {claim.doc}, which this index does not hold; ingest the bundled recaps"
+            )
         text = self.view.texts([source.id])[source.id]
         chosen: list[Passage] = []
         for sentence in claim.passage:
@@ -131,7 +141,9 @@ class ClaimBench:
         if source_id not in self._chunks:
             sources = {s.id: s for s in self.view.catalog.sources()}
             ids = [c.id for c in self.view.store.all_chunks() if c.source_id == source_id]
-            self._chunks[source_id] = [Passage(c, sources[source_id], 0.0, 0.0) for c in self.view.store.get_chunks(ids)]
+            self._chunks[source_id] = [
+                Passage(c, sources[source_id], 0.0, 0.0) for c in self.view.store.get_chunks(ids)
+            ]
         chunks = self._chunks[source_id]
         if not chunks:
             raise RecapError(f"{source_id} has no chunks in this index")
@@ -158,8 +170,8 @@ class ClaimBench:
             outcome = "kept"
         return Judged(claim, outcome, shown or "", tuple(verifier.check.notes), ms)
 
-    def run(self, claims: Iterable[Claim]) -> ClaimReport:
-        return ClaimReport([self.judge(c) for c in claims])
+    def run(self, claims: Iterable[Claim], progress: bool = False) -> ClaimReport:
+        return ClaimReport([self.judge(c) for c in tqdm(list(claims), desc="claims", disable=not progress)])
 
 
 @dataclass(frozen=True)
@@ -185,12 +197,22 @@ class ClaimReport:
         wrong = [j for j in rows if j.claim.label != "supported"]
         kept_wrong = sum(not j.caught for j in wrong)
         kept_right = sum(j.caught for j in supported)
-        out = [Score("supported", len(supported), "kept", _ratio(kept_right, kept_right + kept_wrong), _ratio(kept_right, len(supported)))]
+        out = [
+            Score(
+                "supported",
+                len(supported),
+                "kept",
+                _ratio(kept_right, kept_right + kept_wrong),
+                _ratio(kept_right, len(supported)),
+            )
+        ]
         for label in LABELS[1:]:
             mine = [j for j in wrong if j.claim.label == label]
             caught = sum(j.caught for j in mine)
             false_alarms = len(supported) - kept_right
-            out.append(Score(label, len(mine), "removed", _ratio(caught, caught + false_alarms), _ratio(caught, len(mine))))
+            out.append(
+                Score(label, len(mine), "removed", _ratio(caught, caught + false_alarms), _ratio(caught, len(mine)))
+            )
         return out
 
     def missed(self, split: str) -> list[Judged]:
@@ -201,15 +223,42 @@ class ClaimReport:
 
     def to_json(self) -> dict:
         return {
-            "scores": {
-                split: [vars(s) for s in self.scores(split)] for split in ("dev", "test")
-            },
+            "scores": {split: [vars(s) for s in self.scores(split)] for split in ("dev", "test")},
             "claims": [
-                {"id": j.claim.id, "split": j.claim.split, "label": j.claim.label, "outcome": j.outcome,
-                 "shown": j.shown, "notes": list(j.notes), "ms": round(j.ms, 2)}
+                {
+                    "id": j.claim.id,
+                    "split": j.claim.split,
+                    "label": j.claim.label,
+                    "outcome": j.outcome,
+                    "shown": j.shown,
+                    "notes": list(j.notes),
+                    "ms": round(j.ms, 2),
+                }
                 for j in self.judged
             ],
         }
+
+
+def score_table(report: ClaimReport) -> list[str]:
+    """The per-label table `recap eval --claims` prints: precision and recall, dev beside test."""
+    dev, test = report.scores("dev"), report.scores("test")
+    lines = [
+        f"claims: {len(report.judged)} (dev {len(report.split('dev'))}, test {len(report.split('test'))}); "
+        "positive class: 'removed' for the wrong labels, 'kept' for supported",
+        f"{'label':<22} {'positive':<8} {'dev n':>5} {'P':>6} {'R':>6}   {'test n':>6} {'P':>6} {'R':>6}",
+    ]
+    for d, t in zip(dev, test, strict=True):
+        lines.append(
+            f"{d.label:<22} {d.positive:<8} {d.n:>5} {d.precision:>6.3f} {d.recall:>6.3f}   "
+            f"{t.n:>6} {t.precision:>6.3f} {t.recall:>6.3f}"
+        )
+    lines.append(f"verification per claim: median {report.ms_per_claim():.1f} ms")
+    return lines
+
+
+def evaluate_claims(view: IndexView, embedder: Embedder, conference: str, path: Path = DEFAULT_CLAIMS) -> ClaimReport:
+    """Every claim of `path` through the verifier, with passages from `view` (an index of the bundled recaps)."""
+    return ClaimBench(view, embedder, conference).run(load_claims(path), progress=True)
 
 
 def _gap(start: int, end: int, span_start: int, span_end: int) -> int:

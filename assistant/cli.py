@@ -256,6 +256,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, llm: str | Non
 )
 @click.option("-k", "k", default=5, show_default=True, help="Retrieval depth for recall@k and MRR.")
 @click.option(
+    "--claims",
+    is_flag=True,
+    help="Score the citation verifier on tests/eval/claims.jsonl instead (precision, recall per label; dev, test).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -265,8 +270,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, llm: str | Non
 )
 @click.pass_context
 @_friendly_errors
-def evaluate_command(ctx: click.Context, questions: Path | None, k: int, out_dir: Path) -> None:
+def evaluate_command(ctx: click.Context, questions: Path | None, k: int, claims: bool, out_dir: Path) -> None:
     """Measure retrieval recall@k, MRR, source coverage, citation validity, abstention and latency."""
+    if claims:
+        _evaluate_claims(_assistant(ctx), out_dir)
+        return
     from assistant.evaluation import DEFAULT_QUESTIONS, chart, evaluate, load_questions
 
     report = evaluate(_assistant(ctx), load_questions(questions or DEFAULT_QUESTIONS), k=k)
@@ -285,6 +293,17 @@ def evaluate_command(ctx: click.Context, questions: Path | None, k: int, out_dir
     (out_dir / "eval.json").write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
     chart(report, out_dir / "eval.png")
     out.print(f"wrote {escape(str(out_dir / 'eval.json'))} and {escape(str(out_dir / 'eval.png'))}")
+
+
+def _evaluate_claims(assistant: Assistant, out_dir: Path) -> None:
+    from assistant.claim_eval import evaluate_claims, score_table
+
+    report = evaluate_claims(assistant.view(), assistant.embedder, assistant.settings.conference)
+    for line in score_table(report):
+        out.print(escape(line))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "claims.json").write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
+    out.print(f"wrote {escape(str(out_dir / 'claims.json'))}")
 
 
 def main() -> None:

@@ -18,27 +18,34 @@ from index.keyword import terms
 _TYPO = str.maketrans("’‘“”–—", "''\"\"--")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 NEGATIONS = frozenset(
-    "not no never none nobody nothing nowhere neither nor without cannot hardly barely scarcely lack lacks "
-    "lacked lacking fail fails failed missing".split()
+    str.split(
+        "not no never none nobody nothing nowhere neither nor without cannot hardly barely scarcely lack lacks "
+        "lacked lacking fail fails failed missing"
+    )
 )
 WINDOW = 6  # words after a negation that it governs ("didn't see AI making a big impact")
 # Opposites, each side a set of words; a claim word from one side where the passage sentence has one
 # from the other (and neither sentence has the other's word) flips the meaning.
 OPPOSITES: tuple[tuple[str, str], ...] = (
-    ("grow growing grew growth rise rising rose increase increasing increased expand expanding boost boosted "
-     "gain gained surge surging climb climbing accelerate accelerating speed improve improved improving",
-     "shrink shrinking shrank decline declining declined decrease decreasing decreased fall falling fell drop "
-     "dropping dropped contract contracting slow slowed slowing reduce reduced hurt worsen worsened degrade"),
-    ("many multiple numerous lots plenty most more majority countless",
-     "few fewer little less least handful minority"),
-    ("big large huge massive major heavy heavily high higher highest strong stronger",
-     "small little tiny minor light lightly low lower lowest weak weaker"),
-    ("good great fantastic excellent amazing awesome wonderful impressive useful helpful valuable positive "
-     "enjoyable superb brilliant outstanding successful popular exciting interesting love loved enjoyed praise "
-     "praised best better happy fun optimistic enthusiastic welcome welcomed cheered comfortable",
-     "bad poor terrible awful disappointing disappointed useless unhelpful worthless negative boring dull "
-     "mediocre unsuccessful failure flop unpopular hate hated disliked criticise criticised criticize criticized "
-     "worst worse badly unhappy pessimistic sceptical skeptical unwelcome booed discomfort uncomfortable"),
+    (
+        "grow growing grew growth rise rising rose increase increasing increased expand expanding boost boosted "
+        "gain gained surge surging climb climbing accelerate accelerating speed improve improved improving",
+        "shrink shrinking shrank decline declining declined decrease decreasing decreased fall falling fell drop "
+        "dropping dropped contract contracting slow slowed slowing reduce reduced hurt worsen worsened degrade",
+    ),
+    ("many multiple numerous lots plenty most more majority countless", "few fewer little less least handful minority"),
+    (
+        "big large huge massive major heavy heavily high higher highest strong stronger",
+        "small little tiny minor light lightly low lower lowest weak weaker",
+    ),
+    (
+        "good great fantastic excellent amazing awesome wonderful impressive useful helpful valuable positive "
+        "enjoyable superb brilliant outstanding successful popular exciting interesting love loved enjoyed praise "
+        "praised best better happy fun optimistic enthusiastic welcome welcomed cheered comfortable",
+        "bad poor terrible awful disappointing disappointed useless unhelpful worthless negative boring dull "
+        "mediocre unsuccessful failure flop unpopular hate hated disliked criticise criticised criticize criticized "
+        "worst worse badly unhappy pessimistic sceptical skeptical unwelcome booed discomfort uncomfortable",
+    ),
     ("easy easier simple simpler straightforward trivial", "hard harder difficult complex complicated tricky"),
     ("fast faster quick quicker rapid", "slow slower sluggish"),
     ("first earliest early", "last latest late final"),
@@ -47,8 +54,10 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("cheap cheaper inexpensive affordable free", "expensive costly pricey"),
     ("profitable profit profits", "unprofitable loss losses"),
     ("relevant important significant central mainstream", "irrelevant unimportant insignificant peripheral niche"),
-    ("present included include accepted accept allowed allow enabled enable",
-     "absent excluded exclude rejected reject forbidden forbid disabled disable"),
+    (
+        "present included include accepted accept allowed allow enabled enable",
+        "absent excluded exclude rejected reject forbidden forbid disabled disable",
+    ),
     ("same similar like alike", "different unlike contrast"),
     ("more", "less"),
     ("busy crowded packed full", "quiet empty deserted"),
@@ -89,20 +98,18 @@ def words(text: str) -> list[str]:
 
 def _is_negation(tokens: list[str], i: int) -> bool:
     word = tokens[i]
-    if word in ("few", "little"):  # "few sessions" denies; "a few sessions" does not
-        return i == 0 or tokens[i - 1] not in ("a", "quite", "the")
+    if word in ("few", "little"):  # "few sessions" denies; "a few sessions", "as little as 1 ms" do not
+        return i == 0 or tokens[i - 1] not in ("a", "quite", "the", "as", "very")
     if word == "no" and i + 1 < len(tokens) and tokens[i + 1] in ("doubt", "longer"):
         return word == "no" and tokens[i + 1] == "longer"  # "no doubt" affirms
     if word == "not" and i + 2 < len(tokens) and tokens[i + 1] in ("only", "to"):
         return False  # "not only … but also", "not to mention": idioms that deny nothing
-    return word in NEGATIONS or word == "yet" and i > 0 and tokens[i - 1] in ("be", "is", "are", "has", "have")
+    return word in NEGATIONS or (word == "yet" and i > 0 and tokens[i - 1] in ("be", "is", "are", "has", "have"))
 
 
 def _negations(tokens: list[str]) -> list[set[str]]:
     """For each negation in `tokens`, the content stems it governs (the next few words)."""
-    return [
-        set(terms(" ".join(tokens[i + 1 : i + 1 + WINDOW]))) for i in range(len(tokens)) if _is_negation(tokens, i)
-    ]
+    return [set(terms(" ".join(tokens[i + 1 : i + 1 + WINDOW]))) for i in range(len(tokens)) if _is_negation(tokens, i)]
 
 
 def check_polarity(claim: str, aligned: str, passage: str = "") -> list[str]:

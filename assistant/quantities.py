@@ -25,14 +25,11 @@ _ORDINAL_WORDS = (
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth"
 )
 ORDINALS = {w: i for i, w in enumerate(_ORDINAL_WORDS.split(), 1)} | {"twentieth": 20, "hundredth": 100}
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        "january february march april june july august september october november december".split(), 1
-    )
-}
+_MONTH_NAMES = "january february march april may june july august september october november december"
+# "may" is a verb far more often than a month, and "mar"/"may" abbreviations are words: left out.
+MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES.split(maxsplit=-1), 1) if m != "may"}
 MONTHS = {**MONTHS, **{m[:3]: i for m, i in MONTHS.items() if m not in ("march", "may")}, "sept": 9}
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 # One dimension per unit: a claim's unit must equal its passage's unit of the same dimension.
 UNITS = {
     **dict.fromkeys(("ms", "millisecond", "milliseconds", "msec"), "millisecond"),
@@ -77,8 +74,8 @@ _TYPO = str.maketrans("’‘“”–—", "''\"\"--")
 @dataclass(frozen=True)
 class Quantity:
     kind: str  # number | year | ordinal | month | weekday | relative | period
-    value: float | str | None  # None: a vague count ("several seconds")
-    unit: str  # a unit from UNITS, a count noun ("talk", "node"), or ""
+    value: float | None  # None: a vague count ("several seconds"), or a kind named by `unit` alone
+    unit: str  # a unit from UNITS, a count noun ("talk", "node"), "this year", "quarter", "monday", or ""
     text: str  # as the sentence writes it
     approximate: bool = False  # "hundreds of", "100s": a magnitude, not an exact figure
 
@@ -115,8 +112,10 @@ def _unit_after(tokens: list[str], i: int) -> tuple[str, int]:
 
 
 _STOP = frozenset(
-    "the a an and or of in on at to for with by from as is are was were be been it its this that these those "
-    "than then over under about around nearly almost up down per into out new more most".split()
+    str.split(
+        "the a an and or of in on at to for with by from as is are was were be been it its this that these those "
+        "than then over under about around nearly almost up down per into out new more most"
+    )
 )
 
 
@@ -133,13 +132,12 @@ def _numeral(token: str) -> tuple[float, bool] | None:
     return value, bool(plural)
 
 
-def _number_at(tokens: list[str], i: int) -> tuple[float | None, bool, int] | None:
+def _number_at(tokens: list[str], i: int) -> tuple[float, bool, int] | None:
     """A cardinal starting at tokens[i]: (value, approximate, index after it), or None."""
     token = tokens[i]
     numeral = _numeral(token)
     if numeral is not None:
-        value: float | None = numeral[0]
-        approximate, j = numeral[1], i + 1
+        value, approximate, j = numeral[0], numeral[1], i + 1
     elif token in VAGUE_MAGNITUDES:
         return float(VAGUE_MAGNITUDES[token]), True, i + 1
     elif token in NUMBER_WORDS and token not in ("one", "zero"):
@@ -159,10 +157,12 @@ def quantities(text: str) -> list[Quantity]:
     """Every quantity `text` states, in order."""
     low = text.casefold().translate(_TYPO)
     low = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", low)  # Markdown links: their URLs hold no claim
-    found: list[Quantity] = [Quantity("relative", " ".join(filter(None, m.groups())), "", m.group(0)) for m in RELATIVE.finditer(low)]
+    found: list[Quantity] = [
+        Quantity("relative", None, " ".join(filter(None, m.groups())), m.group(0)) for m in RELATIVE.finditer(low)
+    ]
     for phrase, period in PERIODS.items():
         if re.search(rf"\b{re.escape(phrase)}\b", low):
-            found.append(Quantity("period", period, "", phrase))
+            found.append(Quantity("period", None, period, phrase))
     tokens = _TOKEN.findall(low)
     i = 0
     while i < len(tokens):
@@ -177,12 +177,12 @@ def _quantity_at(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
     if re.fullmatch(r"(?:19|20)\d\ds?", token):  # "2024"; "the late 2000s"
         return Quantity("year", float(token.rstrip("s")), "", token, token.endswith("s")), i + 1
     if re.fullmatch(r"\d+(?:st|nd|rd|th)", token) or (token in ORDINALS and not _is_time_unit(tokens, i)):
-        value = ORDINALS.get(token) or float(re.sub(r"\D", "", token))
-        return Quantity("ordinal", float(value), "", token), i + 1
+        value = float(ORDINALS.get(token) or re.sub(r"\D", "", token))
+        return Quantity("ordinal", value, "", token), i + 1
     if token in MONTHS:
         return Quantity("month", float(MONTHS[token]), "", token), i + 1
     if token in WEEKDAYS:
-        return Quantity("weekday", token, "", token), i + 1
+        return Quantity("weekday", None, token, token), i + 1
     number = _number_at(tokens, i)
     if number is not None:
         value, approximate, j = number
@@ -210,7 +210,7 @@ def same(a: Quantity, b: Quantity, context_words: frozenset[str] = frozenset()) 
     if a.kind != b.kind:
         return False
     if a.kind != "number":
-        return a.value == b.value
+        return (a.value, a.unit) == (b.value, b.unit)
     if a.value is not None and b.value is not None:
         if a.approximate or b.approximate:  # "hundreds of" and "100s": the same order of magnitude
             if a.value <= 0 or b.value <= 0 or math.floor(math.log10(a.value)) != math.floor(math.log10(b.value)):

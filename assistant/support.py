@@ -25,7 +25,7 @@ from index.keyword import terms
 
 _NUMBER = re.compile(r"\d+")
 # Names: capitalised words past the first, words with inner capitals or digits (SpinKube, K8s), URLs.
-_WORD = re.compile(r"https?://\S+|[\w][\w.+#-]*[\w+#]|\w", re.UNICODE)
+_WORD = re.compile(r"https?://\S+|\d{1,3}(?:,\d{3})+|[\w][\w.+#-]*[\w+#]|\w", re.UNICODE)
 # Names every recap of this conference may use without the passage spelling them out.
 ALWAYS_KNOWN = frozenset({"kubecon", "cloudnativecon", "cncf", "kubernetes", "k8s", "cloud", "native"})
 # Where a sentence joins a second statement to its first: each clause must be supported on its own.
@@ -102,8 +102,8 @@ def names(text: str) -> set[str]:
     for i, word in enumerate(words):
         token = word.rstrip(".")
         if token.startswith("http") or _NUMBER.search(token):
-            continue  # figures are compared as quantities (assistant/quantities.py)
-        if any(c.isupper() for c in token[1:]):
+            found.add(token.lower())
+        elif any(c.isupper() for c in token[1:]):
             found.add(token.lower())  # SpinKube, OpenTelemetry, IDPs
         elif token[:1].isupper() and i > 0 and words[i - 1][-1:] not in ".!?:" and token.lower() != "i":
             found.add(token.lower())
@@ -115,6 +115,8 @@ def present(name: str, haystack: str) -> bool:
         return True
     if name.startswith("http"):
         return name.rstrip("/).,") in haystack
+    if re.fullmatch(r"[\d.,%]+", name):
+        return re.search(rf"(?<![\d.,]){re.escape(name)}(?![\d]|[.,]\d)", haystack) is not None
     # "Wasm's", "IDPs" → their stem appears
     return any(form in haystack for form in {name, name.removesuffix("'s"), name.removesuffix("s")} if form)
 
@@ -139,23 +141,29 @@ def coverage(claim_terms: list[str], haystack: set[str]) -> float:
 
 @dataclass
 class PassageText:
-    """A passage's words, computed once per answer: its sentences' terms and everything that may back a name."""
+    """What a claim is checked against, its words computed once per answer: the passage's sentences,
+    their stored vectors (None when checking without embeddings), and everything that may back a name."""
 
-    passage: NumberedPassage
-    sentence_texts: list[str] = field(init=False)
+    sentence_texts: list[str]
+    vectors: np.ndarray | None  # one row per sentence
+    body: str  # the passage as shown
+    meta: str  # byline and title
+    context: str = ""  # conference and question
     sentence_terms: list[set[str]] = field(init=False)
-    context_terms: set[str] = field(init=False)  # byline, title, conference, question
-    haystack: str = field(init=False)  # lower-cased passage text, byline and title (for names)
-    context: str = ""
+    context_terms: set[str] = field(init=False)
+    haystack: str = field(init=False)  # lower-cased passage, byline and title (for names)
 
     def __post_init__(self) -> None:
-        p = self.passage
-        source = p.passage.source
-        self.sentence_texts = [p.quote(s) for s in p.sentences]
         self.sentence_terms = [set(terms(t)) for t in self.sentence_texts]
-        meta = f"{source.byline()} {source.title}"
-        self.context_terms = set(terms(f"{meta} {self.context}"))
-        self.haystack = f"{p.text} {meta}".lower()
+        self.context_terms = set(terms(f"{self.meta} {self.context}"))
+        self.haystack = f"{self.body} {self.meta}".lower()
+
+    @classmethod
+    def of(cls, passage: NumberedPassage, context: str = "") -> PassageText:
+        source = passage.passage.source
+        vectors = np.stack([s.vector for s in passage.sentences]) if passage.sentences else None
+        texts = [passage.quote(s) for s in passage.sentences]
+        return cls(texts, vectors, passage.text, f"{source.byline()} {source.title}", context)
 
 
 def _aligned(claim_terms: list[str], text: PassageText, sims: np.ndarray) -> list[int]:
@@ -175,19 +183,19 @@ def _aligned(claim_terms: list[str], text: PassageText, sims: np.ndarray) -> lis
 
 
 def measure(
-    content: str, vectors: np.ndarray, pieces: list[str], text: PassageText, names_from: str, question: str
+    content: str, vectors: np.ndarray | None, pieces: list[str], text: PassageText, names_from: str, question: str
 ) -> Support:
     """How `text`'s passage backs `content` (a claim without its attribution frame).
 
-    `vectors` holds the embedding of `content`, then one per clause in `pieces`.
+    `vectors` holds the embedding of `content`, then one per clause in `pieces`; without them (or
+    without sentence vectors) the similarities are 0 and only the lexical features speak.
     """
-    passage = text.passage
     claim_terms = terms(content)
     everything = set().union(*text.sentence_terms, text.context_terms) if text.sentence_terms else text.context_terms
-    if passage.sentences:
-        sims = np.stack([s.vector for s in passage.sentences]) @ vectors.T
+    if text.vectors is not None and vectors is not None:
+        sims = text.vectors @ vectors.T
     else:
-        sims = np.zeros((0, len(vectors)), dtype=np.float32)
+        sims = np.zeros((len(text.sentence_texts), 1 + len(pieces)), dtype=np.float32)
     aligned = _aligned(claim_terms, text, sims[:, 0] if len(sims) else np.zeros(0))
     stated = set().union(*(text.sentence_terms[i] for i in aligned))
     aligned_terms = stated | text.context_terms
@@ -204,7 +212,9 @@ def measure(
     }
     if len(pieces) <= 1:
         features["clause_similarity"] = features["similarity"]
-    missing = tuple(sorted(x for x in names(content) if not present(x, names_from) and not present(x, question)))
+    # Figures in a cited claim are compared as quantities (value and unit), not as names.
+    named = {x for x in names(content) if not _NUMBER.search(x) or x.startswith("http")}
+    missing = tuple(sorted(x for x in named if not present(x, names_from) and not present(x, question)))
     aligned_text = " ".join(text.sentence_texts[i] for i in aligned)
     elsewhere = " ".join(t for i, t in enumerate(text.sentence_texts) if i not in aligned)
     problems = check_quantities(content, aligned_text, f"{elsewhere} {text.haystack} {text.context}")

@@ -82,7 +82,7 @@ class Verifier:
         self._renumbered: dict[tuple[int, int], int] = {}
         # Names from the question and the conference's own name ("Paris") need no passage.
         self._question = f"{question} {conference}".lower()
-        self._texts = {p.n: PassageText(p, context=f"{question} {conference}") for p in passages}
+        self._texts = {p.n: PassageText.of(p, f"{question} {conference}") for p in passages}
         meta = " ".join(f"{p.passage.source.byline()} {p.passage.source.title}" for p in passages)
         self._everything = " ".join([*(t.haystack for t in self._texts.values()), meta.lower(), self._question])
         self.attributions = Attributions([*sources, *(p.passage.source for p in passages)])

@@ -87,7 +87,7 @@ def main() -> None:
         "fitted_on": {
             "claims": "tests/eval/claims.jsonl, dev split only",
             "labels": TRAINED_ON,
-            "n": int(len(y)),
+            "n": len(y),
             "embedding_model": MODEL_NAME,
             "vector_features": list(VECTOR_FEATURES),
         },

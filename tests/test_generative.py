@@ -307,7 +307,9 @@ def test_flipped_meaning_is_removed(serve, corpus_index: Path, embedder: Embedde
 
     def script(body: dict[str, Any]) -> Reply:
         b = doc_by(body, author="Daniel Bryant", text="killer use case")
-        return Reply(wasm_answer(body) + f"\n\nDaniel Bryant wrote that Wasm has clearly found its killer use case [{b}].")
+        return Reply(
+            wasm_answer(body) + f"\n\nDaniel Bryant wrote that Wasm has clearly found its killer use case [{b}]."
+        )
 
     server = serve(script)
     streamed, answer = run(with_model(corpus_index, embedder, server.url), WASM)
