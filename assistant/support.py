@@ -195,7 +195,7 @@ def measure(
     if text.vectors is not None and vectors is not None:
         sims = text.vectors @ vectors.T
     else:
-        sims = np.zeros((len(text.sentence_texts), 1 + len(pieces)), dtype=np.float32)
+        sims = np.zeros((len(text.sentence_texts), 1), dtype=np.float32)
     aligned = _aligned(claim_terms, text, sims[:, 0] if len(sims) else np.zeros(0))
     stated = set().union(*(text.sentence_terms[i] for i in aligned))
     aligned_terms = stated | text.context_terms
@@ -205,12 +205,12 @@ def measure(
         "aligned_lexical": coverage(claim_terms, aligned_terms),
         "similarity": float(sims[:, 0].max()) if len(sims) else 0.0,
         "clause_coverage": min(coverage(t, everything) for t in piece_terms) if pieces else 1.0,
-        "clause_similarity": float(sims[:, 1:].max(axis=0).min()) if len(sims) and len(pieces) > 1 else 0.0,
+        "clause_similarity": float(sims[:, 1:].max(axis=0).min()) if sims.shape[1] > 1 and len(sims) else 0.0,
         "novel": float(sum(t not in everything for t in claim_terms)),
         "clause_novel": float(max((sum(t not in everything for t in p) for p in piece_terms), default=0)),
         "shared": float(len(set(claim_terms) & stated)),
     }
-    if len(pieces) <= 1:
+    if sims.shape[1] <= 1:  # one clause, or its clauses were not embedded
         features["clause_similarity"] = features["similarity"]
     # Figures in a cited claim are compared as quantities (value and unit), not as names.
     named = {x for x in names(content) if not _NUMBER.search(x) or x.startswith("http")}

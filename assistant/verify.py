@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.attribution import Attribution, Attributions, identity
 from assistant.context import NumberedPassage
-from assistant.support import PassageText, Support, clauses, measure, names, present
+from assistant.support import PassageText, Support, clauses, measure, names, present, support_model
 from assistant.types import Citation, CitationCheck
 from index.catalog import Source
 from index.embeddings import Embedder
@@ -94,9 +94,10 @@ class Verifier:
         return self._measure(claim, vectors, pieces, n, also_cited)
 
     def _embedded(self, claim: str) -> tuple[list[str], np.ndarray]:
-        """The claim's clauses, and its vector followed by theirs (one batch: the cost of about one)."""
+        """The claim's clauses, and its vector (followed by theirs when the support model weighs them)."""
         pieces = clauses(claim)
-        return pieces, self.embedder.embed([claim, *pieces] if len(pieces) > 1 else [claim])
+        per_clause = len(pieces) > 1 and "clause_similarity" in support_model().features
+        return pieces, self.embedder.embed([claim, *pieces] if per_clause else [claim])
 
     def _measure(
         self, claim: str, vectors: np.ndarray, pieces: list[str], n: int, also_cited: Sequence[int]

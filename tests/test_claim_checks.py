@@ -44,7 +44,9 @@ def test_restated_quantities_hold() -> None:
     assert check_quantities("Over 12,000 attendees and hundreds of sponsors came.", attending, "") == []
     assert check_quantities("Over 12,000 attendees and a few dozen sponsors came.", attending, "")
     second = "NVIDIA took the stage as the second keynote of the opening day."
-    assert "'third' where the passage says 'second'" in check_quantities("NVIDIA gave the third keynote.", second, "")[0]
+    assert (
+        "'third' where the passage says 'second'" in check_quantities("NVIDIA gave the third keynote.", second, "")[0]
+    )
 
 
 def test_polarity_flips_are_found_and_paraphrases_are_not() -> None:
@@ -53,7 +55,9 @@ def test_polarity_flips_are_found_and_paraphrases_are_not() -> None:
     assert check_polarity("Folks were not looking for a killer use case for Wasm.", looking) == ["adds a negation"]
     assert check_polarity("Folks were still searching for Wasm's killer use case.", looking) == []
     hard_sell = "I don’t think the hard sell works in the KubeCon sponsor hall."
-    assert check_polarity("The hard sell works well in the sponsor hall.", hard_sell) == ["drops the passage's negation"]
+    assert check_polarity("The hard sell works well in the sponsor hall.", hard_sell) == [
+        "drops the passage's negation"
+    ]
     assert check_polarity("Bryant doesn't think the hard sell works in the hall.", hard_sell) == []
     assert check_polarity("Interest in WebAssembly was declining.", "the growing interest in WebAssembly")
     assert check_polarity("Sustainability was irrelevant.", "Sustainability was particularly relevant.")
