@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from index.catalog import Source
 
@@ -80,22 +81,27 @@ def aliases(sources: Iterable[Source]) -> dict[str, Source]:
     return {name: source for name, source in found.items() if name not in shared}
 
 
+@cache
+def _patterns(names: tuple[str, ...]) -> list[tuple[str, bool, re.Pattern[str]]]:
+    """The frames for these aliases, compiled once per process (every answer over one catalog shares them)."""
+    return [
+        (
+            name,
+            i == SUBJECT,
+            re.compile(frame.format(alias=re.escape(name), work=_WORK, byline=_BYLINE, verbs=_VERBS), re.I),
+        )
+        for i, frame in enumerate(_FRAMES)
+        for name in names
+    ]
+
+
 class Attributions:
     """Finds attribution frames for a fixed set of known sources (compiled once per answer)."""
 
     def __init__(self, sources: Iterable[Source]) -> None:
         self._aliases = aliases(sources)
         # Longest first, so "Daniel Bryant" is preferred to "Bryant" and "Gardener blog" to "Gardener".
-        names = sorted(self._aliases, key=len, reverse=True)
-        self._patterns = [
-            (
-                name,
-                i == SUBJECT,
-                re.compile(frame.format(alias=re.escape(name), work=_WORK, byline=_BYLINE, verbs=_VERBS), re.I),
-            )
-            for i, frame in enumerate(_FRAMES)
-            for name in names
-        ]
+        self._patterns = _patterns(tuple(sorted(self._aliases, key=len, reverse=True)))
 
     def find(self, claim: str) -> Attribution:
         plain = _MARKUP.sub("", claim).strip()

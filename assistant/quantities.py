@@ -68,6 +68,9 @@ SAME_COUNT = (
 _TOKEN = re.compile(
     r"\d+(?:st|nd|rd|th)\b|\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:k|m|bn|b)?\+?(?:s\b)?|%|[a-z]+(?:[-'][a-z]+)*",
 )
+_YEAR = re.compile(r"(?:19|20)\d\ds?")  # "2024"; "the late 2000s"
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_NUMERAL = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)(k|m|bn|b)?\+?(s)?")
 _TYPO = str.maketrans("’‘“”–—", "''\"\"--")
 
 
@@ -121,7 +124,9 @@ _STOP = frozenset(
 
 def _numeral(token: str) -> tuple[float, bool] | None:
     """'12,000' → 12000; '10k+' → 10000; '100s' → 100 (approximate); '$1b' → 1e9."""
-    match = re.fullmatch(r"\$?(\d[\d,]*(?:\.\d+)?)(k|m|bn|b)?\+?(s)?", token)
+    if not token[:1].isdigit() and not token.startswith("$"):
+        return None
+    match = _NUMERAL.fullmatch(token)
     if not match:
         return None
     digits, scale, plural = match.groups()
@@ -174,9 +179,9 @@ def quantities(text: str) -> list[Quantity]:
 
 def _quantity_at(tokens: list[str], i: int) -> tuple[Quantity | None, int]:
     token = tokens[i]
-    if re.fullmatch(r"(?:19|20)\d\ds?", token):  # "2024"; "the late 2000s"
+    if _YEAR.fullmatch(token):  # "2024"; "the late 2000s"
         return Quantity("year", float(token.rstrip("s")), "", token, token.endswith("s")), i + 1
-    if re.fullmatch(r"\d+(?:st|nd|rd|th)", token) or (token in ORDINALS and not _is_time_unit(tokens, i)):
+    if _ORDINAL.fullmatch(token) or (token in ORDINALS and not _is_time_unit(tokens, i)):
         value = float(ORDINALS.get(token) or re.sub(r"\D", "", token))
         return Quantity("ordinal", value, "", token), i + 1
     if token in MONTHS:
@@ -247,19 +252,24 @@ def check_quantities(claim: str, aligned: str, elsewhere: str) -> list[str]:
     """Why the claim's quantities are not those of `aligned` (the passage sentences it restates);
     `elsewhere` (the rest of the passage, its byline, the conference, the question) may supply a
     quantity `aligned` says nothing of. Empty when they all hold."""
+    claimed = quantities(claim)
+    if not claimed:
+        return []  # most sentences state no quantity: nothing else to read
     told = quantities(aligned)
     near = words_of(aligned)
-    other = quantities(elsewhere)
-    other_words = words_of(elsewhere)
+    other: list[Quantity] | None = None  # read only when `aligned` does not settle a quantity
     problems = []
-    for q in quantities(claim):
+    for q in claimed:
         if any(same(q, t, near) for t in told):
             continue
         changed = [t for t in told if rivals(q, t)]
         if changed:
             problems.append(f"says {q.text!r} where the passage says {changed[0].text!r}")
-        elif any(same(q, t, other_words) for t in other):
             continue
-        elif q.kind in ("number", "year"):
+        if other is None:
+            other, other_words = quantities(elsewhere), words_of(elsewhere)
+        if any(same(q, t, other_words) for t in other):
+            continue
+        if q.kind in ("number", "year"):
             problems.append(f"says {q.text!r}, which the passage does not give")
     return problems

@@ -216,8 +216,7 @@ def measure(
     named = {x for x in names(content) if not _NUMBER.search(x) or x.startswith("http")}
     missing = tuple(sorted(x for x in named if not present(x, names_from) and not present(x, question)))
     aligned_text = " ".join(text.sentence_texts[i] for i in aligned)
-    elsewhere = " ".join(t for i, t in enumerate(text.sentence_texts) if i not in aligned)
-    problems = check_quantities(content, aligned_text, f"{elsewhere} {text.haystack} {text.context}")
+    problems = check_quantities(content, aligned_text, f"{text.haystack} {text.context}")
     problems += check_polarity(content, aligned_text, " ".join(text.sentence_texts))
     if features["shared"] < min(MIN_SHARED_TERMS, len(set(claim_terms))):
         # "KubeCon 2024 was cancelled": the byline gives two of its three words, no sentence says it
