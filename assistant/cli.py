@@ -321,6 +321,11 @@ def mcp(ctx: click.Context, llm: str | None) -> None:
 )
 @click.option("-k", "k", default=5, show_default=True, help="Retrieval depth for recall@k, MRR and nDCG.")
 @click.option(
+    "--claims",
+    is_flag=True,
+    help="Score the citation verifier on tests/eval/claims.jsonl instead (precision, recall per label; dev, test).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -331,8 +336,14 @@ def mcp(ctx: click.Context, llm: str | None) -> None:
 @_LLM_OPTION
 @click.pass_context
 @_friendly_errors
-def evaluate_command(ctx: click.Context, questions: Path | None, k: int, out_dir: Path, llm: str | None) -> None:
-    """Measure retrieval and answers: recall@k, MRR, nDCG, answer precision and recall, abstention, latency."""
+def evaluate_command(
+    ctx: click.Context, questions: Path | None, k: int, claims: bool, out_dir: Path, llm: str | None
+) -> None:
+    """Measure retrieval and answers (recall@k, MRR, nDCG, answer precision and recall, abstention, latency),
+    or with --claims the citation verifier."""
+    if claims:
+        _evaluate_claims(_assistant(ctx), out_dir)
+        return
     from assistant.evaluation import DEFAULT_QUESTIONS, chart, evaluate, load_questions
     from assistant.graded import BLIND_QUESTIONS, evaluate_graded, is_graded, load_graded
 
@@ -387,6 +398,17 @@ def _figure(value: float | None) -> str:
     if value is None:
         return f"{'—':>7s}"
     return f"{value:7.3f}" if value < 10 else f"{value:7.0f}"
+
+
+def _evaluate_claims(assistant: Assistant, out_dir: Path) -> None:
+    from assistant.claim_eval import evaluate_claims, score_table
+
+    report = evaluate_claims(assistant.view(), assistant.embedder, assistant.settings.conference)
+    for line in score_table(report):
+        out.print(escape(line))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "claims.json").write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
+    out.print(f"wrote {escape(str(out_dir / 'claims.json'))}")
 
 
 def main() -> None:

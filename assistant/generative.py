@@ -153,7 +153,9 @@ class GenerativeAnswerer:
             yield fallback.text
             yield self.finish(prepared, fallback)
             return
-        verifier = Verifier(prepared.passages, self.embedder, prepared.question, self.settings.conference)
+        verifier = Verifier(
+            prepared.passages, self.embedder, prepared.question, self.settings.conference, view.catalog.sources()
+        )
         shown: list[str] = []
         try:
             for delta in self.generate_verified(prepared, verifier):

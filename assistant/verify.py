@@ -1,12 +1,13 @@
 """Citation verification: a generated sentence keeps a `[n]` only if passage n supports it.
 
-A sentence is checked against each passage it cites by lexical overlap (its content terms found in
-the passage) and embedding similarity (to the passage's closest sentence, with the shared
-Embedder), and by names and numbers: a product, person or figure the passage does not contain
-means the sentence is not supported by it, however similar it sounds. Markers that point past
-the passages given are removed. A cited sentence that no cited passage supports is dropped —
-never shown as cited fact — and an uncited sentence naming something no passage names is
-dropped too. Counts go into `CitationCheck`.
+A sentence is checked against each passage it cites (`assistant/support.py`): the passage sentence
+it restates must give its names and its quantities (`assistant/quantities.py`), must not say the
+opposite (`assistant/polarity.py`), and must cover the claim and each of its clauses well enough
+(lexical coverage and embedding similarity, weighed by a model fitted on the claim benchmark). A
+sentence crediting its words to one recap's author must cite that recap (`assistant/attribution.py`).
+Markers that point past the passages given are removed. A cited sentence that no cited passage
+supports is dropped — never shown as cited fact — and an uncited sentence naming something no
+passage names is dropped too. Every removal says why in `CitationCheck.notes`.
 """
 
 from __future__ import annotations
@@ -14,25 +15,24 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.attribution import Attribution, Attributions, identity
 from assistant.context import NumberedPassage
+from assistant.support import PassageText, Support, clauses, measure, names, present, support_model
 from assistant.types import Citation, CitationCheck
+from index.catalog import Source
 from index.embeddings import Embedder
-from index.keyword import terms
 
 log = logging.getLogger(__name__)
+
+__all__ = ["MARKER", "NOT_COVERED", "Verifier", "cited_numbers", "names", "strip_markers"]
 
 # `[2]`, `[1, 3]`, `[1][2]`, `[Doc 2]`, `[document 2]`: the spellings small models use.
 MARKER = re.compile(r"\[\s*(?:doc(?:ument)?\s*)?\d+(?:\s*[,;]\s*(?:doc(?:ument)?\s*)?\d+)*\s*\]", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
-# Names: capitalised words past the first, words with inner capitals or digits (SpinKube, K8s), URLs.
-_WORD = re.compile(r"https?://\S+|[\w][\w.+#-]*[\w+#]|\w", re.UNICODE)
 _TRAILING_PUNCT = re.compile(r"([.!?…:;]+[\"'”’)]*)\s*$")
-# Names every recap of this conference may use without the passage spelling them out.
-ALWAYS_KNOWN = frozenset({"kubecon", "cloudnativecon", "cncf", "kubernetes", "k8s", "cloud", "native"})
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 # "The recaps don't cover X": the sentence partial coverage asks for, uncited by nature.
@@ -42,26 +42,6 @@ NOT_COVERED = re.compile(
     re.IGNORECASE,
 )
 SHORT_WORDS = 8  # a heading ("**Daniel Bryant (Medium)**") or a connective states no claim of its own
-
-SIMILAR_ENOUGH = 0.55  # cosine similarity at which a sentence restates a passage sentence on its own
-LEXICAL_ENOUGH = 0.5  # share of the claim's content terms the passage must contain...
-SIMILAR_WITH_LEXICAL = 0.3  # ...together with at least this similarity
-
-
-@dataclass(frozen=True)
-class Support:
-    lexical: float
-    similarity: float
-    missing_names: tuple[str, ...]
-    best_sentence: int  # index into the passage's sentences
-
-    @property
-    def supported(self) -> bool:
-        if self.missing_names:
-            return False
-        return self.similarity >= SIMILAR_ENOUGH or (
-            self.lexical >= LEXICAL_ENOUGH and self.similarity >= SIMILAR_WITH_LEXICAL
-        )
 
 
 def cited_numbers(sentence: str) -> list[int]:
@@ -76,33 +56,6 @@ def strip_markers(sentence: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-def names(text: str) -> set[str]:
-    """Lower-cased names, figures and URLs in `text`: what a passage must contain to back it."""
-    plain = re.sub(r"[*_`#>]", " ", text)
-    found: set[str] = set()
-    words = _WORD.findall(plain)
-    for i, word in enumerate(words):
-        token = word.rstrip(".")
-        if token.startswith("http") or _NUMBER.search(token):
-            found.add(token.lower())
-        elif any(c.isupper() for c in token[1:]):
-            found.add(token.lower())  # SpinKube, OpenTelemetry, IDPs
-        elif token[:1].isupper() and i > 0 and words[i - 1][-1:] not in ".!?:" and token.lower() != "i":
-            found.add(token.lower())
-    return found
-
-
-def _present(name: str, haystack: str) -> bool:
-    if name in ALWAYS_KNOWN:
-        return True
-    if name.startswith("http"):
-        return name.rstrip("/).,") in haystack
-    if name.isdigit() or re.fullmatch(r"[\d.,%]+", name):
-        return re.search(rf"(?<![\d.,]){re.escape(name)}(?![\d]|[.,]\d)", haystack) is not None
-    # "Wasm's", "IDPs" → their stem appears
-    return any(form in haystack for form in {name, name.removesuffix("'s"), name.removesuffix("s")} if form)
-
-
 class Verifier:
     """Checks the sentences of one answer, in order, and builds the citations that survive.
 
@@ -113,39 +66,44 @@ class Verifier:
     """
 
     def __init__(
-        self, passages: list[NumberedPassage], embedder: Embedder, question: str, conference: str = ""
+        self,
+        passages: list[NumberedPassage],
+        embedder: Embedder,
+        question: str,
+        conference: str = "",
+        sources: Sequence[Source] = (),
     ) -> None:
+        """`sources`: every recap a claim might credit (the catalog's), so that crediting one the
+        answer does not cite is caught even when no passage of it was retrieved."""
         self.passages = {p.n: p for p in passages}
         self.embedder = embedder
         self.check = CitationCheck()
         self.citations: list[Citation] = []
         self._renumbered: dict[tuple[int, int], int] = {}
-        meta = " ".join(f"{p.passage.source.byline()} {p.passage.source.title}" for p in passages)
-        self._haystacks = {
-            p.n: f"{p.text} {p.passage.source.byline()} {p.passage.source.title}".lower() for p in passages
-        }
         # Names from the question and the conference's own name ("Paris") need no passage.
         self._question = f"{question} {conference}".lower()
-        self._everything = " ".join([*self._haystacks.values(), meta.lower(), self._question])
+        self._texts = {p.n: PassageText.of(p, f"{question} {conference}") for p in passages}
+        meta = " ".join(f"{p.passage.source.byline()} {p.passage.source.title}" for p in passages)
+        self._everything = " ".join([*(t.haystack for t in self._texts.values()), meta.lower(), self._question])
+        self.attributions = Attributions([*sources, *(p.passage.source for p in passages)])
 
-    def support(self, claim: str, vector: np.ndarray, n: int, also_cited: Sequence[int] = ()) -> Support:
-        """How well passage `n` backs `claim`; names may come from passages cited beside it."""
-        passage = self.passages[n]
-        haystack = self._haystacks[n]
-        # "Bryant is more cautious than Franzke [1][2]": each name is backed by one of the two.
-        names_from = " ".join([haystack, *(self._haystacks[m] for m in also_cited if m != n)])
-        claim_terms = set(terms(claim))
-        lexical = len(claim_terms & set(terms(haystack))) / len(claim_terms) if claim_terms else 0.0
-        if passage.sentences:
-            sims = np.stack([s.vector for s in passage.sentences]) @ vector
-            best = int(np.argmax(sims))
-            similarity = float(sims[best])
-        else:
-            best, similarity = -1, 0.0
-        missing = tuple(
-            sorted(x for x in names(claim) if not _present(x, names_from) and not _present(x, self._question))
-        )
-        return Support(lexical, similarity, missing, best)
+    def support(self, claim: str, n: int, also_cited: Sequence[int] = ()) -> Support:
+        """How well passage `n` backs `claim` (without its attribution frame); names may come from
+        passages cited beside it ("Bryant is more cautious than Franzke [1][2]")."""
+        pieces, vectors = self._embedded(claim)
+        return self._measure(claim, vectors, pieces, n, also_cited)
+
+    def _embedded(self, claim: str) -> tuple[list[str], np.ndarray]:
+        """The claim's clauses, and its vector (followed by theirs when the support model weighs them)."""
+        pieces = clauses(claim)
+        per_clause = len(pieces) > 1 and "clause_similarity" in support_model().features
+        return pieces, self.embedder.embed([claim, *pieces] if per_clause else [claim])
+
+    def _measure(
+        self, claim: str, vectors: np.ndarray, pieces: list[str], n: int, also_cited: Sequence[int]
+    ) -> Support:
+        names_from = " ".join(self._texts[m].haystack for m in dict.fromkeys([n, *also_cited]) if m in self._texts)
+        return measure(claim, vectors, pieces, self._texts[n], names_from, self._question)
 
     def verify(self, sentence: str) -> str | None:
         """`sentence` with checked, renumbered markers; None when it must not be shown."""
@@ -164,20 +122,7 @@ class Verifier:
         if not given:
             self.check.notes.append(f"dropped a sentence citing no given passage: {claim!r}")
             return None
-        vector = self.embedder.embed_one(claim)
-        kept: list[int] = []
-        for n in given:
-            support = self.support(claim, vector, n, given)
-            log.debug("claim %r vs [%d]: %s", claim, n, support)
-            if support.supported and support.best_sentence >= 0:  # a quote must be a sentence of the passage
-                kept.append(self._cite(n, support))
-            else:
-                self.check.removed += 1
-                why = f"names {', '.join(support.missing_names)}" if support.missing_names else "is not similar"
-                self.check.notes.append(
-                    f"removed [{n}]: passage {n} does not support {claim!r} "
-                    f"({why}; overlap {support.lexical:.2f}, similarity {support.similarity:.2f})"
-                )
+        kept = self._supporting(claim, given)
         self.check.kept += len(kept)
         if not kept:
             return None  # an unsupported claim is not shown as cited fact
@@ -187,6 +132,33 @@ class Verifier:
             return f"{claim[: match.start()]} {markers}{match.group(1)}"
         return f"{claim} {markers}"
 
+    def _supporting(self, claim: str, given: list[int]) -> list[int]:
+        """The renumbered citations of the passages in `given` that support `claim`; notes for the rest."""
+        credited = self.attributions.find(claim)
+        pieces, vectors = self._embedded(credited.content)
+        kept: list[int] = []
+        for n in given:
+            wrong_voice = self._wrong_voice(credited, n)
+            support = None if wrong_voice else self._measure(credited.content, vectors, pieces, n, given)
+            log.debug("claim %r vs [%d]: %s", claim, n, support)
+            if support is not None and support.supported and support.best_sentence >= 0:
+                kept.append(self._cite(n, support))
+                continue
+            self.check.removed += 1
+            if support is None:
+                why = wrong_voice
+            else:
+                why = f"{support.why()}; overlap {support.lexical:.2f}, similarity {support.similarity:.2f}"
+            self.check.notes.append(f"removed [{n}]: passage {n} does not support {claim!r} ({why})")
+        return kept
+
+    def _wrong_voice(self, credited: Attribution, n: int) -> str:
+        """Why passage `n` cannot back words credited to another recap's author; "" when it can."""
+        source = self.passages[n].passage.source
+        if credited.source is None or identity(credited.source) == identity(source):
+            return ""
+        return f"credits {credited.said!r}, but passage {n} is by {source.byline()}"
+
     def _uncited_ok(self, claim: str) -> bool:
         """Whether a sentence without a marker may be shown: a heading, a link between cited
         sentences, a statement of what the recaps don't cover, or a restatement of a passage."""
@@ -194,14 +166,14 @@ class Verifier:
             # Links reach the reader through citations; a bare one is what an injected instruction wants shown.
             self.check.notes.append(f"dropped an uncited sentence with a link: {claim!r}")
             return False
-        unknown = sorted(x for x in names(claim) if not _present(x, self._everything))
+        unknown = sorted(x for x in names(claim) if not present(x, self._everything))
         if unknown:
             self.check.notes.append(f"dropped an uncited sentence naming {', '.join(unknown)}: {claim!r}")
             return False
         if len(claim.split()) <= SHORT_WORDS or NOT_COVERED.search(claim):
             return True
-        vector = self.embedder.embed_one(claim)
-        if any(self.support(claim, vector, n).supported for n in self.passages):
+        pieces, vectors = self._embedded(claim)
+        if any(self._measure(claim, vectors, pieces, n, ()).supported for n in self.passages):
             return True
         self.check.notes.append(f"dropped an uncited claim no passage supports: {claim!r}")
         return False

@@ -300,3 +300,50 @@ def test_cli_auto_without_ollama_says_why(fresh_data_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Ollama is not running" in result.stderr
     assert "Daniel Bryant" in result.stdout and "extractive" in result.stdout
+
+
+def test_flipped_meaning_is_removed(serve, corpus_index: Path, embedder: Embedder) -> None:
+    """Issue 16: a small model's misreading of Bryant, citing his real sentence, is not shown."""
+
+    def script(body: dict[str, Any]) -> Reply:
+        b = doc_by(body, author="Daniel Bryant", text="killer use case")
+        return Reply(
+            wasm_answer(body) + f"\n\nDaniel Bryant wrote that Wasm has clearly found its killer use case [{b}]."
+        )
+
+    server = serve(script)
+    streamed, answer = run(with_model(corpus_index, embedder, server.url), WASM)
+    assert answer.backend == "ollama:llama3.2"
+    for text in (answer.text, streamed):
+        assert "clearly found" not in text
+        assert "still looking for the killer use case" in text  # the faithful sentences stay
+    assert answer.verification.kept == 3 and answer.verification.removed == 1
+    note = next(n for n in answer.verification.notes if "clearly found" in n)
+    assert "'found' where the passage has its opposite" in note
+
+
+STARTUP = "How fast does WebAssembly start compared with containers?"
+
+
+def haintz_answer(body: dict[str, Any], milliseconds: str) -> str:
+    c = doc_by(body, author="Christian Haintz", text="a few hundred milliseconds")
+    h = doc_by(body, author="Christian Haintz", text="1 millisecond")
+    return (
+        f"Christian Haintz reported that a container could take a few hundred milliseconds just to start [{c}]. "
+        f"Christian Haintz reported that WebAssembly can cut startup time to as little as {milliseconds} [{h}]."
+    )
+
+
+def test_changed_quantity_is_removed(serve, corpus_index: Path, embedder: Embedder) -> None:
+    """Issue 16: "10 milliseconds" cited to Haintz's "as little as 1 millisecond" is not shown; "1 millisecond" is."""
+    server = serve(lambda body: Reply(haintz_answer(body, "10 milliseconds")))
+    streamed, answer = run(with_model(corpus_index, embedder, server.url), STARTUP)
+    assert answer.backend == "ollama:llama3.2" and answer.citations
+    for text in (answer.text, streamed):
+        assert "10 milliseconds" not in text and "a few hundred milliseconds" in text
+    assert answer.verification.removed == 1
+    assert any("says '10 milliseconds' where the passage says '1 millisecond'" in n for n in answer.verification.notes)
+
+    faithful = serve(lambda body: Reply(haintz_answer(body, "1 millisecond")))
+    _, answer = run(with_model(corpus_index, embedder, faithful.url), STARTUP)
+    assert "as little as 1 millisecond [" in answer.text and answer.verification.removed == 0
