@@ -20,6 +20,7 @@ from pages import (
     serious_violations,
     show_tab,
 )
+from PIL import Image
 from playwright.sync_api import Browser, Page, ViewportSize
 
 from index.settings import Settings
@@ -101,3 +102,27 @@ def test_on_a_phone_the_question_box_stays_in_reach_and_the_library_is_cards(
         assert row.locator("td[data-label='Author']").is_visible()
         header = page.locator(".recap-library thead").bounding_box()  # kept for screen readers, not shown
         assert header is not None and header["height"] <= 1
+
+
+def test_an_n_marker_brings_its_card_into_view_on_a_phone(
+    browser: Browser, ui: tuple[Server, Settings], artifacts: Path
+) -> None:
+    """Also writes the README's phone screenshot: the answer, and the card its [1] leads to."""
+    viewport = SIZES["phone"]
+    with opened(browser, ui[0].url, viewport) as page:
+        ask(page, LINK_QUESTION)
+        page.locator("#recap-cards .recap-card").first.wait_for()
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(artifacts / "ui-phone-answer.png"))
+        page.locator("#recap-chat a.recap-cite[href='#recap-cite-1']").click()
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'recap-cite-1'")
+        page.wait_for_timeout(800)  # the smooth scroll
+        card = page.locator("#recap-cite-1").bounding_box()
+        assert card is not None and 0 <= card["y"] < viewport["height"] / 2
+        page.screenshot(path=str(artifacts / "ui-phone-card.png"))
+    shots = [Image.open(artifacts / f"ui-phone-{name}.png") for name in ("answer", "card")]
+    gap = 24
+    both = Image.new("RGB", (2 * viewport["width"] + 3 * gap, viewport["height"] + 2 * gap), "#e5e7eb")
+    for i, shot in enumerate(shots):
+        both.paste(shot, (gap + i * (viewport["width"] + gap), gap))
+    both.save(artifacts / "ui-phone-readme.png", optimize=True)

@@ -24,8 +24,6 @@ _WWW = re.compile(r"\b(www)\.", re.IGNORECASE)
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _LINK_ATTRS = 'target="_blank" rel="noopener noreferrer nofollow"'
 
-__all__ = ["answer_markdown", "escape_markdown", "safe_url", "title_link"]
-
 
 def escape_markdown(text: str) -> str:
     """`text` as Markdown that renders literally: no formatting, links, images or HTML."""

@@ -96,7 +96,7 @@ CSS = (
 .recap-title { font-weight: 650; color: var(--body-text-color) !important; text-decoration: none; }
 a.recap-title:hover { text-decoration: underline; }
 .recap-byline { font-size: .84rem; color: var(--body-text-color-subdued); }
-.recap-card .recap-quote { margin: 10px 0 4px 40px; padding: 8px 12px; border-left: 3px solid #c7d2fe;
+.recap-card .recap-quote { margin: 10px 0 4px 40px !important; padding: 8px 12px; border-left: 3px solid #c7d2fe;
   font-size: .92rem; line-height: 1.55; color: var(--body-text-color); white-space: pre-wrap; }
 .recap-quote a, .recap-section a { color: var(--link-text-color); text-decoration: underline; }
 .recap-card code { font-size: .88em; padding: 0 3px; border-radius: 4px; background: var(--background-fill-secondary); }
@@ -135,7 +135,7 @@ a.recap-title:hover { text-decoration: underline; }
 .recap-heatmap table { border-collapse: separate; border-spacing: 4px; }
 .recap-heatmap th, .recap-heatmap td { border: none !important; }
 .recap-heatmap th { font-size: .82rem; padding: 6px; font-weight: 600; }
-.recap-heatmap thead th { max-width: 150px; overflow-wrap: break-word; vertical-align: bottom; }
+.recap-heatmap thead th { max-width: 150px; overflow-wrap: break-word; vertical-align: bottom; text-align: center; }
 .recap-heatmap thead th small { display: block; font-weight: 400; color: var(--body-text-color-subdued); }
 .recap-heatmap th.recap-topic { text-align: right; white-space: nowrap; padding-right: 12px; position: sticky; left: 0;
   z-index: 1; background: var(--body-background-fill); }
@@ -152,7 +152,8 @@ a.recap-title:hover { text-decoration: underline; }
 @media {PHONE} {{
   #recap-header {{ padding: 12px 14px; border-radius: 12px; }}
   #recap-header h1 {{ font-size: 1.2rem; }}
-  #recap-header p {{ font-size: .86rem; }}
+  #recap-header p {{ font-size: .84rem; line-height: 1.4; }}
+  #recap-chat .message-row.bot-row {{ max-width: 100% !important; margin: 12px 2px 6px !important; }}
   #recap-header .recap-pill {{ font-size: .72rem; margin-top: 6px; }}
   #recap-ask-row {{ position: fixed; left: 0; right: 0; bottom: 0; z-index: 50; margin: 0 !important;
     padding: 8px 10px calc(8px + env(safe-area-inset-bottom)); flex-wrap: nowrap !important; gap: 8px;
@@ -161,7 +162,8 @@ a.recap-title:hover { text-decoration: underline; }
   #recap-ask-row > * {{ min-width: 0 !important; }}
   #recap-ask {{ flex: none !important; min-width: 72px !important; min-height: 48px; }}
   .recap-card {{ padding: 12px; }}
-  .recap-card .recap-quote, .recap-more summary, .recap-section {{ margin-left: 0; }}
+  .recap-card .recap-quote {{ margin: 10px 0 4px !important; }}
+  .recap-more summary, .recap-section {{ margin-left: 0; }}
   .recap-section {{ max-height: 60vh; }}
   .recap-library thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0, 0, 0, 0); }}
   .recap-library table, .recap-library tbody, .recap-library tr, .recap-library td {{ display: block; width: 100%; }}
