@@ -33,6 +33,9 @@ LINK_QUESTION = "Where can I watch the talks I missed?"
 PLAYLIST = "https://www.youtube.com/playlist?list=PLj6h78yzYM2N8nw1YcqqKveySH6_0VnI0"
 
 _AXE = Axe()
+# No component waiting on an event, and none still fading back from Gradio's dimmed "pending" look.
+_SETTLED = """() => !document.querySelector(".pending, .translucent:not(.hide), .generating")
+  && [...document.querySelectorAll(".html-container")].every(e => getComputedStyle(e).opacity === "1")"""
 
 
 @contextmanager
@@ -52,6 +55,7 @@ def ask(page: Page, question: str) -> None:
     page.locator("#recap-question textarea").fill(question)
     page.locator("#recap-ask").click()
     page.wait_for_selector("#recap-status .recap-badge", timeout=ANSWER_TIMEOUT)
+    settle(page)
 
 
 def upload(page: Page, path: Path) -> None:
@@ -61,10 +65,16 @@ def upload(page: Page, path: Path) -> None:
 
 
 def show_tab(page: Page, name: str) -> None:
-    """Select tab `name` and wait for what it shows (the topic map is computed on first open)."""
+    """Select tab `name` and wait for what it shows (the topic map is computed each time it opens)."""
     page.get_by_role("tab", name=name).click()
     ready = {"Ask": "#recap-question textarea", "Sources": "#recap-library tr", "Topic map": ".recap-cell button"}
     page.locator(ready[name]).first.wait_for(state="visible", timeout=ANSWER_TIMEOUT)
+    settle(page)
+
+
+def settle(page: Page) -> None:
+    """Wait until no component is being updated: Gradio dims one while its event runs (what axe must not see)."""
+    page.wait_for_function(_SETTLED, timeout=ANSWER_TIMEOUT)
 
 
 def serious_violations(page: Page) -> list[str]:
