@@ -26,7 +26,8 @@ ANSWER_TIMEOUT = 90_000  # ms: the first answer of a session may wait for the in
 PHONE = ViewportSize(width=390, height=844)
 DESKTOP = ViewportSize(width=1280, height=900)
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
-TABS = ["Ask", "Sources", "Topic map"]
+# What each tab shows once it is ready; a tab added later is checked too (see `tabs`), once it settles.
+READY = {"Ask": "#recap-question textarea", "Sources": "#recap-library tr", "Topic map": ".recap-cell button"}
 
 # A question whose quote holds a Markdown link: `[playlist](https://www.youtube.com/playlist?list=…)`.
 LINK_QUESTION = "Where can I watch the talks I missed?"
@@ -64,11 +65,18 @@ def upload(page: Page, path: Path) -> None:
     page.locator("#recap-report li").first.wait_for(timeout=ANSWER_TIMEOUT)
 
 
+def tabs(page: Page) -> list[str]:
+    """Every tab the page has, so "on every tab" stays true when one is added."""
+    names = [name.strip() for name in page.get_by_role("tab").all_inner_texts()]
+    assert set(READY) <= set(names), names
+    return names
+
+
 def show_tab(page: Page, name: str) -> None:
     """Select tab `name` and wait for what it shows (the topic map is computed each time it opens)."""
-    page.get_by_role("tab", name=name).click()
-    ready = {"Ask": "#recap-question textarea", "Sources": "#recap-library tr", "Topic map": ".recap-cell button"}
-    page.locator(ready[name]).first.wait_for(state="visible", timeout=ANSWER_TIMEOUT)
+    page.get_by_role("tab", name=name, exact=True).click()
+    if name in READY:
+        page.locator(READY[name]).first.wait_for(state="visible", timeout=ANSWER_TIMEOUT)
     settle(page)
 
 

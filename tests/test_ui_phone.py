@@ -13,12 +13,12 @@ from pages import (
     LINK_QUESTION,
     PLAYLIST,
     SIZES,
-    TABS,
     ask,
     opened,
     page_width,
     serious_violations,
     show_tab,
+    tabs,
 )
 from PIL import Image
 from playwright.sync_api import Browser, Page, ViewportSize
@@ -50,7 +50,7 @@ def test_every_tab_fits_and_passes_axe_before_and_after_an_answer(
         for state in ("before", "after"):
             if state == "after":
                 answer_with_open_card(page)
-            for tab in TABS:
+            for tab in tabs(page):
                 show_tab(page, tab)
                 where = f"{state} an answer, {tab} tab"
                 violations[where] = serious_violations(page)
@@ -69,7 +69,7 @@ def test_nothing_scrolls_sideways_on_a_small_phone_or_a_tablet(
     with opened(browser, ui[0].url, ViewportSize(width=width, height=800)) as page:
         answer_with_open_card(page)
         assert page.locator(f"#recap-cards a[href='{PLAYLIST}']").count() >= 1  # the long link is on screen
-        for tab in TABS:
+        for tab in tabs(page):
             show_tab(page, tab)
             assert page_width(page) <= width, f"{tab} tab is {page_width(page)} px wide at {width} px"
 
