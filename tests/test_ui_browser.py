@@ -6,24 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from pages import ANSWER_TIMEOUT, SIZES, ask, opened, upload
+from playwright.sync_api import Browser, Page
 
 from index.settings import Settings
 from ui.app import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ANSWER_TIMEOUT = 90_000  # ms: the first answer of a session may wait for the index to open
 
 NEW_RECAP = """---
 title: Hallway notes from Paris
@@ -49,41 +38,18 @@ url: javascript:window.__pwned = 'url'
 
 Zanzibarium telemetry was the surprise of the week <script>window.__pwned = 'body'</script> and the
 booth crowd loved it <img src=x onerror="window.__pwned = 'img'"> because Zanzibarium telemetry exports traces.
+Zanzibarium telemetry has [a demo](javascript:window.__pwned='md') and <a href="javascript:window.__pwned='a'">docs</a>.
 """
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+@pytest.fixture(params=["desktop"])
+def page(request: pytest.FixtureRequest, browser: Browser, ui: tuple[Server, Settings]) -> Iterator[Page]:
+    """The UI at a desktop size; tests about layout ask for `SIZES` through `indirect` parametrisation."""
+    with opened(browser, ui[0].url, SIZES[request.param]) as page:
+        yield page
 
 
-@pytest.fixture
-def page(browser: Browser, ui: tuple[Server, Settings]) -> Iterator[Page]:
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(ui[0].url)
-    page.wait_for_selector("#recap-question textarea")
-    yield page
-    page.close()
-
-
-def ask(page: Page, question: str) -> None:
-    """Type `question`, send it, and wait until its answer (and its cards, if any) are shown."""
-    page.locator("#recap-question textarea").fill(question)
-    page.locator("#recap-ask").click()
-    page.wait_for_selector("#recap-status .recap-badge", timeout=ANSWER_TIMEOUT)
-
-
-def upload(page: Page, path: Path) -> None:
-    page.get_by_role("tab", name="Sources").click()
-    page.locator("#recap-upload input[type=file]").set_input_files(str(path))
-    page.locator("#recap-report li").first.wait_for(timeout=ANSWER_TIMEOUT)
-
-
+@pytest.mark.parametrize("page", list(SIZES), indirect=True)
 def test_wasm_question_shows_answer_and_source_cards(page: Page, artifacts: Path) -> None:
     page.get_by_role("button", name="What did people say about Wasm?").click()
     page.wait_for_selector("#recap-cards .recap-card", timeout=ANSWER_TIMEOUT)
@@ -96,7 +62,8 @@ def test_wasm_question_shows_answer_and_source_cards(page: Page, artifacts: Path
     assert first.locator(".recap-byline").inner_text().strip()
     assert first.locator("a.recap-title").get_attribute("href").startswith("https://")
     assert first.locator(".recap-quote mark").inner_text().strip()
-    page.screenshot(path=str(artifacts / "ui-answer.png"), full_page=True)
+    size = "phone" if page.viewport_size == SIZES["phone"] else "desktop"
+    page.screenshot(path=str(artifacts / f"ui-answer-{size}.png"), full_page=True)
 
     # [2] in the answer leads to card 2, and opening it shows the section the quote came from.
     answer.locator('a[href="#recap-cite-2"]').first.click()
@@ -108,7 +75,7 @@ def test_wasm_question_shows_answer_and_source_cards(page: Page, artifacts: Path
     quote = second.locator(".recap-quote mark").inner_text().strip()
     assert quote in section.inner_text() and len(section.inner_text()) > len(quote)
     assert section.locator("mark").count() >= 1
-    second.screenshot(path=str(artifacts / "ui-card-open.png"))
+    second.screenshot(path=str(artifacts / f"ui-card-open-{size}.png"))
 
 
 def test_uploaded_recap_is_listed_and_answerable(page: Page, artifacts: Path, tmp_path: Path) -> None:
@@ -149,14 +116,20 @@ def test_hostile_recap_renders_as_text_and_runs_nothing(page: Page, artifacts: P
     assert "Zanzibarium" in chat
     assert page.locator("#recap-cards img, #recap-chat img[src='x'], #recap-library img").count() == 0
     assert page.locator("a[href^='javascript:']").count() == 0
+    # A Markdown link to javascript: shows its text and links nowhere; raw HTML stays text.
+    assert "a demo" in shown and "](javascript" not in shown and '<a href="javascript' in shown
+    page.locator("#recap-cards").get_by_text("a demo").first.click()
+    assert page.evaluate("window.__pwned") is None
 
 
+@pytest.mark.parametrize("page", list(SIZES), indirect=True)
 def test_topic_map_cell_asks_about_that_recap(page: Page, artifacts: Path) -> None:
     page.get_by_role("tab", name="Topic map").click()
-    cell = page.locator(".recap-cell[data-topic='AI / LLMs']").first
+    cell = page.locator(".recap-cell button[data-topic='AI / LLMs']").first
     cell.wait_for(timeout=ANSWER_TIMEOUT)
     assert page.locator(".recap-heatmap tbody tr").count() >= 5
-    page.screenshot(path=str(artifacts / "ui-topic-map.png"), full_page=True)
+    size = "phone" if page.viewport_size == SIZES["phone"] else "desktop"
+    page.screenshot(path=str(artifacts / f"ui-topic-map-{size}.png"), full_page=True)
     source = cell.get_attribute("data-source")
     cell.click()
     page.wait_for_selector("#recap-status .recap-badge", timeout=ANSWER_TIMEOUT)

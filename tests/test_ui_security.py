@@ -15,6 +15,7 @@ from index.embeddings import Embedder
 from index.settings import Settings
 from ui import render
 from ui.app import RecapUI, Server
+from ui.cards import CardContext, cards_html
 
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
@@ -112,10 +113,10 @@ def _citation(quote: str, title: str = HOSTILE, url: str = "javascript:window.__
 def test_document_text_is_escaped_everywhere() -> None:
     text = f"Intro\n{HOSTILE} and more\n"
     citation = _citation(HOSTILE)
-    context = render.CardContext(text, HOSTILE, [(6, len(text) - 1)])
+    context = CardContext(text, HOSTILE, [(6, len(text) - 1)])
     answer = Answer(f"They said {HOSTILE} [1]", [citation], abstained=False, backend="extractive", notice=HOSTILE)
     outputs = [
-        render.cards_html(answer, {1: context}),
+        cards_html(answer, {1: context}),
         render.sources_html([citation.source]),
         render.heatmap_html([HOSTILE], [citation.source], [[0.5]]),
         render.status_html(answer),
@@ -124,8 +125,10 @@ def test_document_text_is_escaped_everywhere() -> None:
     for html in outputs:
         assert "<script" not in html and "<img" not in html and "javascript:" not in html
         assert "&lt;script&gt;" in html
-    chat = render.answer_markdown(answer.text, {1})
-    assert "<" not in chat and "[\\[1\\]](#recap-cite-1)" in chat
+    chat = render.answer_markdown(answer.text, [citation])
+    # The only tag is the marker's own link to its card; the recap's markup is escaped.
+    assert "<script" not in chat and "<img" not in chat and "&lt;script&gt;" in chat
+    assert chat.count("<a ") == 1 and '<a class="recap-cite" href="#recap-cite-1"' in chat
     # Markdown from a document stays literal too: no links or images it could smuggle in.
     assert render.escape_markdown("[x](javascript:alert(1)) ![i](http://x/i.png)").count("\\[") == 2
 

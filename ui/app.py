@@ -22,9 +22,10 @@ from assistant import Answer, Assistant, RecapError, Settings
 from assistant.topics import question_for
 from index.documents import SUPPORTED_SUFFIXES, check_supported
 from ui import render
+from ui.cards import CardContext, cards_html
 from ui.mcp_route import mcp_app_kwargs
 from ui.plan import build_plan_tab
-from ui.style import CSS, HEAD, HEATMAP_JS
+from ui.style import CSS, HEAD, HEATMAP_JS, theme
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,8 @@ class RecapUI:
         contexts = {}
         for c in answer.citations:
             title, paragraphs = self.assistant.section_of(c)
-            contexts[c.n] = render.CardContext(self.assistant.document_text(c.source.id), title, paragraphs)
-        return render.cards_html(answer, contexts)
+            contexts[c.n] = CardContext(self.assistant.document_text(c.source.id), title, paragraphs)
+        return cards_html(answer, contexts)
 
     def respond(
         self, question: str, messages: list[Any], turns: Turns
@@ -74,7 +75,7 @@ class RecapUI:
         try:
             stream = self.assistant.stream(question, turns)
             for _ in stream:
-                chat[-1]["content"] = render.answer_markdown(stream.text, numbers=set())
+                chat[-1]["content"] = render.answer_markdown(stream.text)
                 yield chat, "", turns, render.status_html(None, "Writing the answer…"), ""
             answer = stream.answer()
             cards = self.cards(answer)
@@ -88,7 +89,7 @@ class RecapUI:
             chat[-1]["content"] = "Sorry, something went wrong while answering; the details are in the server log."
             yield chat, "", turns, "", ""
             return
-        chat[-1]["content"] = render.answer_markdown(answer.text, {c.n for c in answer.citations})
+        chat[-1]["content"] = render.answer_markdown(answer.text, answer.citations)
         turns = [*turns, ("user", question), ("assistant", answer.text)]
         yield chat, "", turns, render.status_html(answer), cards
 
@@ -193,10 +194,11 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
                     latex_delimiters=[],
                     feedback_options=None,
                     buttons=["copy"],
-                    placeholder=f"<h3>Ask about {conference}</h3><p>Answers quote the recaps; sources below.</p>",
+                    placeholder=f"<h2>Ask about {conference}</h2><p>Answers quote the recaps; sources below.</p>",
                 )
-                with gr.Row(equal_height=True):
+                with gr.Row(equal_height=True, elem_id="recap-ask-row"):
                     question = gr.Textbox(
+                        label="Your question",
                         placeholder="Ask about the talks, trends, co-located events…",
                         show_label=False,
                         scale=8,
@@ -204,9 +206,11 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
                         elem_id="recap-question",
                     )
                     ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="recap-ask")
-                    clear = gr.Button("New chat", scale=1, variant="secondary")
                 with gr.Row(elem_classes="recap-examples"):
                     example_buttons = [gr.Button(e, size="sm", variant="secondary") for e in EXAMPLES]
+                    clear = gr.Button(
+                        "New chat", size="sm", variant="secondary", elem_id="recap-new", scale=0, min_width=110
+                    )
                 status = gr.HTML(elem_id="recap-status", js_on_load=None)
                 cards = gr.HTML(elem_id="recap-cards", js_on_load=None)
             with gr.Tab("Sources", id="sources"):
@@ -237,6 +241,8 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
                 **chat_io, api_visibility="private"
             )
         clear.click(lambda: ([], [], "", ""), outputs=[chatbot, turns, status, cards], api_visibility="private")
+        # The chat's own bin button starts a new chat too: the follow-up context goes with the messages.
+        chatbot.clear(lambda: ([], "", ""), outputs=[turns, status, cards], api_visibility="private")
         heatmap.click(ui.topic_question, outputs=[question, tabs], api_visibility="private").then(
             **chat_io, api_visibility="private"
         )
@@ -300,7 +306,7 @@ def launch(
         quiet=not block,
         ssr_mode=False,
         footer_links=["api"],
-        theme=gr.themes.Soft(primary_hue="indigo", secondary_hue="cyan"),
+        theme=theme(),
         css=CSS,
         head=HEAD,
         app_kwargs=mcp_app_kwargs(assistant, settings, host) if mcp_server else None,

@@ -19,6 +19,7 @@ import gradio as gr
 from assistant import Assistant, CatalogueItem, ItemMention, Plan, Settings
 from index.items import KINDS
 from ui import render
+from ui.cards import CardContext, card_html
 
 ALL = "all"
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -99,8 +100,8 @@ class PlanTab:
 
     def _card(self, k: int, n: int, mention: ItemMention) -> str:
         text = self.assistant.document_text(mention.source.id)
-        context = render.CardContext(text, mention.section, [_paragraph(text, mention.start, mention.end)])
-        card = render.card_html(mention.citation(n), context)
+        context = CardContext(text, mention.section, [_paragraph(text, mention.start, mention.end)])
+        card = card_html(mention.citation(n), context)
         # Card ids must not clash with the Ask tab's citation cards.
         return card.replace(f'id="recap-cite-{n}"', f'id="recap-item-{k}-{n}"', 1)
 
@@ -125,7 +126,7 @@ def plan_html(plan: Plan) -> str:
             entries.append(
                 f"<li><strong>{escape(item.name)}</strong> <span class='recap-byline'>({escape(details)})</span>{link}"
                 f"<blockquote class='recap-quote'><mark>{escape(why.quote)}</mark></blockquote>"
-                f"<div class='recap-byline'>{render.byline_html(why.source)}</div></li>"
+                f"<div class='recap-byline'>{escape(why.source.byline())}</div></li>"
             )
         body = f"<ul>{''.join(entries)}</ul>" if entries else "<p>Nothing in the recaps.</p>"
         sections.append(f"<section><h3>{escape(section.heading)}</h3>{body}</section>")

@@ -7,125 +7,75 @@ takes plain values and returns a string that is safe to hand to Gradio.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 from html import escape
-from urllib.parse import urlparse
 
 from assistant.types import Answer, Citation
 from index.catalog import Source, human_date
+from ui import inline
+from ui.colors import mix, text_on
+from ui.inline import safe_url
 
 # Characters Markdown gives a meaning to; a backslash makes each one literal (CommonMark allows it for
-# any ASCII punctuation). `&`, `<`, `>` become entities instead, so no tag can survive.
-_MD_ACTIVE = re.compile(r"([\\`*_\[\]()#!|~{}+\-$=^])")
-_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
-_CONTEXT_CHARS = 420  # characters of the paragraph kept on each side of a quote on a card
+# any ASCII punctuation). `:` and `@` are escaped so Markdown's own autolinks never form (they would
+# show these backslashes): URLs become links here, or stay text. `&`, `<`, `>` become entities.
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]()#!|~{}+\-$=^:@])")
+_WWW = re.compile(r"\b(www)\.", re.IGNORECASE)
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_LINK_ATTRS = 'target="_blank" rel="noopener noreferrer nofollow"'
 
 
 def escape_markdown(text: str) -> str:
     """`text` as Markdown that renders literally: no formatting, links, images or HTML."""
-    return _MD_ACTIVE.sub(r"\\\1", escape(text, quote=False))
+    return _WWW.sub(r"\1\\.", _MD_ACTIVE.sub(r"\\\1", escape(text, quote=False)))
 
 
-def answer_markdown(text: str, numbers: set[int] | None = None) -> str:
-    """The answer as chat Markdown: literal text, with each `[n]` a link to citation card `n`.
+def citation_name(citation: Citation) -> str:
+    """What a screen reader says for `[n]`: 'citation 2: Daniel Bryant, Medium'."""
+    source = citation.source
+    who = ", ".join(p for p in (source.author, source.publisher) if p) or "author unknown"
+    return f"citation {citation.n}: {who}"
 
-    `numbers` limits the links to citations that exist (a streamed draft may mention others).
-    """
 
-    def link(match: re.Match[str]) -> str:
+def _with_markers(text: str, names: dict[int, str]) -> str:
+    """Literal Markdown for `text`, each `[n]` of a known citation a link to its card."""
+    out, last = [], 0
+    for match in _MARKER.finditer(text):
         n = int(match.group(1))
-        if numbers is not None and n not in numbers:
-            return match.group(0)
-        return f"[\\[{n}\\]](#recap-cite-{n})"
-
-    return _MARKER.sub(link, escape_markdown(text))
-
-
-def safe_url(url: str) -> str:
-    """`url` if it is an http(s) link, else "" (a `javascript:` URL in metadata must not become a link)."""
-    parsed = urlparse(url.strip())
-    return url.strip() if parsed.scheme in {"http", "https"} and parsed.netloc else ""
+        if n in names:
+            out.append(escape_markdown(text[last : match.start()]))
+            # `title` survives Gradio's sanitiser (aria-label does not): the page script makes it the name.
+            out.append(f'<a class="recap-cite" href="#recap-cite-{n}" title="{escape(names[n])}">\\[{n}\\]</a>')
+            last = match.end()
+    return "".join(out) + escape_markdown(text[last:])
 
 
-def byline_html(source: Source) -> str:
-    return escape(source.byline())
+def answer_markdown(text: str, citations: Sequence[Citation] = ()) -> str:
+    """The answer as chat Markdown: literal text, except that links a quote holds stay links (http(s)
+    only) and each `[n]` of `citations` links to card `n`, named for screen readers.
+
+    A streamed draft passes no citations: its markers stay text until they are checked.
+    """
+    names = {c.n: citation_name(c) for c in citations}
+    out = []
+    for node in inline.parse(text, links_only=True):
+        if node.kind == "link":
+            label = "".join(text[leaf.start : leaf.end] for leaf in inline.leaves([node]))
+            out.append(f'<a href="{escape(node.href)}" {_LINK_ATTRS}>{escape_markdown(label)}</a>')
+        else:
+            out.append(_with_markers(text[node.start : node.end], names))
+    return "".join(out)
 
 
-def _title_link(source: Source) -> str:
+def title_link(source: Source) -> str:
     url = safe_url(source.url)
     title = escape(source.title or "untitled")
     if not url:
         return f'<span class="recap-title">{title}</span>'
     return (
-        f'<a class="recap-title" href="{escape(url)}" target="_blank" rel="noopener noreferrer nofollow" '
-        f'title="Open the original post">{title}&nbsp;↗</a>'
+        f'<a class="recap-title" href="{escape(url)}" {_LINK_ATTRS}>{title}'
+        '<span aria-hidden="true">&nbsp;↗</span><span class="recap-sr"> (opens the original post)</span></a>'
     )
-
-
-def _highlight(text: str, start: int, end: int, span_start: int, span_end: int) -> str:
-    """`text[span_start:span_end]` escaped, with the part inside [start, end) marked."""
-    a, b = max(start, span_start), min(end, span_end)
-    if a >= b:
-        return escape(text[span_start:span_end])
-    return f"{escape(text[span_start:a])}<mark>{escape(text[a:b])}</mark>{escape(text[b:span_end])}"
-
-
-@dataclass(frozen=True)
-class CardContext:
-    """What a card shows around its quote: the document text and the section's paragraph spans."""
-
-    text: str
-    section_title: str
-    paragraphs: list[tuple[int, int]]
-
-
-def _quote_span(citation: Citation, text: str) -> tuple[int, int]:
-    if citation.start >= 0 and text[citation.start : citation.end] == citation.quote:
-        return citation.start, citation.end
-    found = text.find(citation.quote)
-    return (found, found + len(citation.quote)) if found >= 0 else (-1, -1)
-
-
-def card_html(citation: Citation, context: CardContext) -> str:
-    """One source card: who wrote it, the quote inside its paragraph, and (opened) its whole section."""
-    text = context.text
-    start, end = _quote_span(citation, text)
-    holding = next(((s, e) for s, e in context.paragraphs if s <= start < e), None)
-    if holding is None:  # the quote could not be placed: show it on its own
-        excerpt = f"<mark>{escape(citation.quote)}</mark>"
-    else:
-        lo = max(holding[0], start - _CONTEXT_CHARS)
-        hi = min(holding[1], end + _CONTEXT_CHARS)
-        excerpt = ("… " if lo > holding[0] else "") + _highlight(text, start, end, lo, hi)
-        excerpt += " …" if hi < holding[1] else ""
-    section = "".join(f"<p>{_highlight(text, start, end, s, e)}</p>" for s, e in context.paragraphs)
-    title = context.section_title or citation.section
-    heading = f"<h4>{escape(title)}</h4>" if title else "<h4 class='recap-untitled'>From the recap</h4>"
-    n = citation.n
-    return f"""
-<details class="recap-card" id="recap-cite-{n}" data-n="{n}">
-  <summary>
-    <div class="recap-card-head">
-      <span class="recap-n">{n}</span>
-      <div class="recap-meta">{_title_link(citation.source)}
-        <div class="recap-byline">{byline_html(citation.source)}</div></div>
-    </div>
-    <blockquote class="recap-quote">{excerpt}</blockquote>
-    <span class="recap-open">Show the whole section{": " + escape(title) if title else ""}</span>
-  </summary>
-  <div class="recap-section">{heading}{section}</div>
-</details>"""
-
-
-def cards_html(answer: Answer, contexts: dict[int, CardContext]) -> str:
-    """The cards under an answer, one per citation, in the order of their numbers."""
-    if answer.abstained or not answer.citations:
-        return ""
-    cards = "".join(card_html(c, contexts[c.n]) for c in sorted(answer.citations, key=lambda c: c.n))
-    count = len({c.source.id for c in answer.citations})
-    label = f"{len(answer.citations)} quote{'s' * (len(answer.citations) != 1)} from {count} recap{'s' * (count != 1)}"
-    hint = f'<div class="recap-cards-label">{label} — open a card to read the whole section</div>'
-    return f'<div class="recap-cards">{hint}{cards}</div>'
 
 
 def status_html(answer: Answer | None, working: str = "") -> str:
@@ -146,7 +96,10 @@ def status_html(answer: Answer | None, working: str = "") -> str:
 
 
 def sources_html(sources: list[Source]) -> str:
-    """The library: one row per indexed recap, with its metadata, chunk count and duplicates."""
+    """The library: one row per indexed recap, with its metadata, chunk count and duplicates.
+
+    Each cell carries its column's name, so on a narrow screen a row becomes a card of labelled lines.
+    """
     if not sources:
         return "<p>No recaps indexed yet.</p>"
     rows = []
@@ -155,13 +108,17 @@ def sources_html(sources: list[Source]) -> str:
             "<br>".join(f"<code>{escape(p.rsplit('/', 1)[-1])}</code>" for p in s.duplicates) if s.duplicates else "—"
         )
         rows.append(
-            f"<tr data-source='{escape(s.id)}'><td>{_title_link(s)}"
+            f"<tr data-source='{escape(s.id)}'><td class='recap-lib-title'>{title_link(s)}"
             f"<div class='recap-file'>{escape(s.path.rsplit('/', 1)[-1])}</div></td>"
-            f"<td>{escape(s.author or 'unknown')}</td><td>{escape(s.publisher or '—')}</td>"
-            f"<td>{escape(human_date(s.date) or '—')}</td><td class='recap-num'>{s.chunks}</td><td>{dupes}</td></tr>"
+            f"<td data-label='Author'>{escape(s.author or 'unknown')}</td>"
+            f"<td data-label='Publisher'>{escape(s.publisher or '—')}</td>"
+            f"<td data-label='Date'>{escape(human_date(s.date) or '—')}</td>"
+            f"<td data-label='Chunks' class='recap-num'>{s.chunks}</td>"
+            f"<td data-label='Duplicates found'>{dupes}</td></tr>"
         )
     head = (
-        "<tr><th>Recap</th><th>Author</th><th>Publisher</th><th>Date</th><th>Chunks</th><th>Duplicates found</th></tr>"
+        "<tr><th scope='col'>Recap</th><th scope='col'>Author</th><th scope='col'>Publisher</th>"
+        "<th scope='col'>Date</th><th scope='col'>Chunks</th><th scope='col'>Duplicates found</th></tr>"
     )
     total = sum(s.chunks for s in sources)
     return (
@@ -170,8 +127,28 @@ def sources_html(sources: list[Source]) -> str:
     )
 
 
+# Heatmap ramps, weakest to strongest: indigo on a light page, and lighter indigo on a dark one.
+_RAMP_LIGHT = ("#eef2ff", "#312e81")
+_RAMP_DARK = ("#1e1b4b", "#a5b4fc")
+
+
+def _cell(topic: str, source: Source, value: float, strength: float) -> str:
+    """One heatmap cell: a button asking what `source` said about `topic`, coloured by `strength` (0..1)."""
+    name = source.author or source.publisher or source.title
+    light, dark = mix(*_RAMP_LIGHT, strength), mix(*_RAMP_DARK, strength)
+    colours = f"--bg:{light};--fg:{text_on(light)};--bg-dark:{dark};--fg-dark:{text_on(dark)}"
+    ask = f"Ask what {escape(name)} said about {escape(topic)}"
+    return (
+        f"<td class='recap-cell'><button type='button' style='{colours}' data-topic='{escape(topic)}' "
+        f"data-source='{escape(name)}' title='{ask}' aria-label='{ask}, {value:.2f}'>{value:.2f}</button></td>"
+    )
+
+
 def heatmap_html(topics: list[str], sources: list[Source], scores: list[list[float]]) -> str:
-    """Topics (rows) against sources (columns); each cell carries the question it asks when clicked."""
+    """Topics (rows) against sources (columns); each cell is a button asking its question.
+
+    The table scrolls inside its own box when the sources do not fit the screen; topic names stay put.
+    """
     if not topics or not sources:
         return "<p>No topics found in the index yet.</p>"
     # Scaled to the map's own range: similarities bunch between 0.2 and 0.6, and contrast is the point.
@@ -179,28 +156,20 @@ def heatmap_html(topics: list[str], sources: list[Source], scores: list[list[flo
     low, high = min(values), max(values)
     spread = (high - low) or 1.0
     head = "".join(
-        f"<th title='{escape(s.title)}'><div>{escape(s.author or s.publisher or s.title)}</div>"
+        f"<th scope='col' title='{escape(s.title)}'><div>{escape(s.author or s.publisher or s.title)}</div>"
         f"<small>{escape(s.publisher if s.author else human_date(s.date))}</small></th>"
         for s in sources
     )
     rows = []
     for topic, row in zip(topics, scores, strict=True):
-        cells = []
-        for source, value in zip(sources, row, strict=True):
-            strength = (value - low) / spread
-            name = source.author or source.publisher or source.title
-            tone = "recap-dark" if strength > 0.5 else "recap-light"
-            cells.append(
-                f"<td class='recap-cell {tone}' style='--s:{strength:.3f}' data-topic='{escape(topic)}' "
-                f"data-source='{escape(name)}' title='Ask what “{escape(name)}” said about {escape(topic)}'>"
-                f"<span>{value:.2f}</span></td>"
-            )
-        rows.append(f"<tr><th class='recap-topic'>{escape(topic)}</th>{''.join(cells)}</tr>")
+        cells = "".join(_cell(topic, s, v, (v - low) / spread) for s, v in zip(sources, row, strict=True))
+        rows.append(f"<tr><th scope='row' class='recap-topic'>{escape(topic)}</th>{cells}</tr>")
     return (
-        "<div class='recap-heatmap'><table><thead><tr><th></th>"
-        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        "<p class='recap-legend'>Darker = the recap spends more words on the topic (embedding similarity of "
-        "its best paragraphs). Click a cell to ask about it.</p></div>"
+        "<div class='recap-heatmap'><div class='recap-heatmap-scroll' role='region' aria-label='Topic map'>"
+        "<table><thead><tr><td class='recap-corner'></td>"
+        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        "<p class='recap-legend'>A stronger colour = the recap spends more words on the topic (embedding "
+        "similarity of its best paragraphs). Click or press a cell to ask about it.</p></div>"
     )
 
 
