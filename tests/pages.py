@@ -27,7 +27,12 @@ PHONE = ViewportSize(width=390, height=844)
 DESKTOP = ViewportSize(width=1280, height=900)
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
 # What each tab shows once it is ready; a tab added later is checked too (see `tabs`), once it settles.
-READY = {"Ask": "#recap-question textarea", "Sources": "#recap-library tr", "Topic map": ".recap-cell button"}
+READY = {
+    "Ask": "#recap-question textarea",
+    "Sources": "#recap-library tr",
+    "Topic map": ".recap-cell button",
+    "Plan": "#recap-items details.recap-item",
+}
 
 # A question whose quote holds a Markdown link: `[playlist](https://www.youtube.com/playlist?list=…)`.
 LINK_QUESTION = "Where can I watch the talks I missed?"

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pages import ANSWER_TIMEOUT, LINK_QUESTION, SIZES, focused, opened, tab_to
+from pages import ANSWER_TIMEOUT, SIZES, focused, opened, tab_to
 from playwright.sync_api import Browser, Page
 
 from index.settings import Settings
 from ui.app import Server
 
+SEVERAL_CITATIONS = "What did people say about Wasm?"  # three recaps, so there is an [n] to move between
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RECAP = """---
@@ -45,7 +46,7 @@ def test_the_whole_flow_works_by_keyboard_alone(
     with opened(browser, ui[0].url, SIZES[size]) as page:
         # Ask: reach the question box, type, press Enter.
         tab_to(page, "#recap-question textarea")
-        page.keyboard.type(LINK_QUESTION)
+        page.keyboard.type(SEVERAL_CITATIONS)
         page.keyboard.press("Enter")
         page.locator("#recap-cards .recap-card").first.wait_for(timeout=ANSWER_TIMEOUT)
 

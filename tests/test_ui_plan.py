@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pages import ANSWER_TIMEOUT
 from playwright.sync_api import Browser, Page
-from test_ui_browser import ANSWER_TIMEOUT, browser
 
 from index.settings import Settings
 from ui.app import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["browser"]  # the module-scoped Chromium, shared with tests/test_ui_browser.py
 
 
 @pytest.fixture

@@ -25,10 +25,13 @@ ALL = "all"
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 PLAN_CSS = """
 #recap-items .recap-item-head, #recap-items summary.recap-item-row {
-  display: grid; grid-template-columns: 8em minmax(12em, 2fr) 1.4fr 1.4fr 5em; gap: .6em; align-items: baseline;
+  display: grid; grid-template-columns: 8em minmax(12em, 2fr) 1.4fr 1.4fr; gap: .6em; align-items: baseline;
 }
-#recap-items .recap-item-head { font-weight: 600; border-bottom: 1px solid #ccc; padding: .3em .5em; }
-#recap-items details.recap-item { border-bottom: 1px solid #eee; }
+#recap-items .recap-item-head { grid-template-columns: 8em minmax(12em, 2fr) 1.4fr 1.4fr 5em; }
+/* The link sits beside the row, not inside the <summary> that toggles it: one control per element. */
+#recap-items .recap-item-line { display: grid; grid-template-columns: 1fr 5em; gap: .6em;
+  border-bottom: 1px solid #eee; overflow-wrap: anywhere; }
+#recap-items .recap-item-link { padding: .4em .5em .4em 0; }
 #recap-items summary.recap-item-row { cursor: pointer; padding: .4em .5em; list-style: none; }
 #recap-items summary.recap-item-row::-webkit-details-marker { display: none; }
 #recap-items .recap-item-kind { font-size: .85em; text-transform: uppercase; letter-spacing: .03em; }
@@ -38,6 +41,8 @@ PLAN_CSS = """
 @media (max-width: 700px) {
   #recap-items .recap-item-head { display: none; }
   #recap-items summary.recap-item-row { grid-template-columns: 1fr; gap: .1em; }
+  #recap-items .recap-item-line { grid-template-columns: 1fr; }
+  #recap-items .recap-item-link { padding: 0 .5em .4em; }
 }
 """
 
@@ -90,12 +95,12 @@ class PlanTab:
         extra = f" <span class='recap-byline'>({escape(details)})</span>" if details else ""
         cards = "".join(self._card(k, n, m) for n, m in enumerate(item.mentions, 1))
         return (
-            f"<details class='recap-item' data-kind='{escape(item.kind)}'>"
+            f"<div class='recap-item-line'><details class='recap-item' data-kind='{escape(item.kind)}'>"
             f"<summary class='recap-item-row'><span class='recap-item-kind'>{escape(item.kind)}</span>"
             f"<span class='recap-item-name'>{escape(item.name)}{extra}</span>"
-            f"<span>{_who(item.mentioned_by)}</span><span>{_who(item.recommended_by)}</span>"
-            f"<span>{_link(item.url)}</span></summary>"
+            f"<span>{_who(item.mentioned_by)}</span><span>{_who(item.recommended_by)}</span></summary>"
             f"<div class='recap-item-mentions'>{cards}</div></details>"
+            f"<span class='recap-item-link'>{_link(item.url)}</span></div>"
         )
 
     def _card(self, k: int, n: int, mention: ItemMention) -> str:
