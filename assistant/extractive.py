@@ -30,7 +30,8 @@ from assistant.planning import planned_answer
 from assistant.question import AnswerType, Kind, Question, analyse
 from assistant.retrieval import Retrieval
 from assistant.selector import Policy, Selector, shipped_selector
-from assistant.types import Answer, Citation
+from assistant.span_check import check_span
+from assistant.types import Answer, Citation, CitationCheck
 from assistant.view import IndexView
 from index.catalog import Source
 from index.keyword import surface_words
@@ -139,18 +140,39 @@ def _same(a: Candidate, b: Candidate) -> bool:
     return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.8
 
 
-def grow_antecedents(quotes: list[Quote], texts: dict[str, str], paragraphs: dict[str, list[tuple[int, int]]]) -> None:
-    """Quotes that point back ("this talk") take in the sentence before them, within their paragraph."""
+def grow_antecedents(
+    quotes: list[Quote],
+    texts: dict[str, str],
+    paragraphs: dict[str, list[tuple[int, int]]],
+    sources: Sequence[Source] = (),
+    check: CitationCheck | None = None,
+) -> None:
+    """Quotes that point back ("this talk") take in the sentence before them, within their paragraph.
+
+    The grown span is checked as the verifier checks a generated claim (`span_check.check_span`):
+    it must still support what the answer says — the quoted sentence, credited to its author. A
+    grown span that does not is shrunk back to the sentence, and `check` says why.
+    """
     for i, quote in enumerate(quotes):
         c = quote.candidate
         paragraph = next((p for p in paragraphs.get(c.chunk_id, []) if p[0] <= c.start < p[1]), None)
         if paragraph is None:
             continue
         start, end = c.with_antecedent(texts[c.source.id], paragraph)
-        if start < c.start and not any(
+        if start == c.start or any(
             q.candidate.source.id == c.source.id and q.candidate.start < c.start and q.candidate.end > start
             for q in quotes
         ):
+            continue
+        grown = texts[c.source.id][start:end]
+        verdict = check_span(f"{c.source.author or c.source.publisher} wrote: {c.quote}", grown, c.source, sources)
+        if check is not None:
+            check.checked += 1
+            check.kept += verdict.supported
+            check.removed += not verdict.supported
+            if not verdict.supported:
+                check.notes.append(f"kept the quote to its sentence: the grown span {'; '.join(verdict.reasons)}")
+        if verdict.supported:
             quotes[i] = Quote(c, quote.probability, start, end)
 
 
@@ -247,6 +269,7 @@ def extractive_answer(
     texts: dict[str, str],
     settings: Settings,
     selector: Selector | None = None,
+    sources: Sequence[Source] = (),
 ) -> Answer:
     """Quote the sentences that answer `question_text` (already standalone), or abstain."""
     selector = selector or shipped_selector()
@@ -268,9 +291,10 @@ def extractive_answer(
         return Answer(text, [], True, "extractive")
     selection.uncovered = uncovered
     paragraphs = {p.chunk.id: list(p.chunk.spans) for p in retrieval.passages}
-    grow_antecedents(selection.quotes, texts, paragraphs)
+    check = CitationCheck()
+    grow_antecedents(selection.quotes, texts, paragraphs, list(sources), check)
     text, citations = render(selection, texts)
-    return Answer(text, citations, False, "extractive")
+    return Answer(text, citations, False, "extractive", verification=check)
 
 
 class ExtractiveAnswerer:
@@ -291,7 +315,7 @@ class ExtractiveAnswerer:
         texts = view.texts(p.source.id for p in retrieval.passages)
         # A list or planning question is answered from the item catalogue when items fit it.
         answer = planned_answer(standalone, retrieval, view, self.settings) or extractive_answer(
-            standalone, retrieval, view.store, texts, self.settings
+            standalone, retrieval, view.store, texts, self.settings, sources=list(view.retriever.sources.values())
         )
         done = time.perf_counter()
         answer.timings = {

@@ -185,7 +185,14 @@ class GenerativeAnswerer:
             retrieval=retrieval,
             shape=chain_output["shape"],
             passages=chain_output["passages"],
-            fallback=extractive_answer(chain_output["standalone"], retrieval, view.store, texts, self.settings),
+            fallback=extractive_answer(
+                chain_output["standalone"],
+                retrieval,
+                view.store,
+                texts,
+                self.settings,
+                sources=list(view.retriever.sources.values()),
+            ),
             started=started,
             timings={"retrieve": _ms(started)},
             items=planning_items(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant import Answer, Assistant, BadQuestionError
+from assistant import Answer, Assistant, BadQuestionError, CitationCheck
 from assistant.evidence import candidates
 from assistant.extractive import Quote, grow_antecedents
 from assistant.question import analyse
@@ -46,7 +46,9 @@ def test_a_quote_that_points_back_carries_its_antecedent(assistant: Assistant) -
     found = candidates(retrieval, view.store, texts, analyse(retrieval.query))
     pointing = next(c for c in found if c.quote.startswith("I heard several other platform builders say this"))
     quotes = [Quote(pointing, 1.0, pointing.start, pointing.end)]
-    grow_antecedents(quotes, texts, {p.chunk.id: list(p.chunk.spans) for p in retrieval.passages})
+    check = CitationCheck()
+    grow_antecedents(quotes, texts, {p.chunk.id: list(p.chunk.spans) for p in retrieval.passages}, (), check)
+    assert (check.checked, check.kept) == (1, 1)  # the grown span was verified, and supports the quote
     grown = texts[pointing.source.id][quotes[0].start : quotes[0].end]
     assert grown.startswith("I thoroughly enjoyed the Platform Engineering Day colocated event")
     assert grown.endswith("this was also their favourite talk.")
