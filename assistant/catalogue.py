@@ -136,3 +136,16 @@ def _resolve(item: Item, sources: dict[str, Source]) -> CatalogueItem:
         if m.source_id in sources
     )
     return CatalogueItem(item.name, item.kind, tuple(item.aliases), item.speaker, item.organisation, item.url, mentions)
+
+
+MentionSpans = dict[str, list[tuple[int, int, str]]]  # source id → (start, end, item kind) of each mention
+
+
+def mention_spans(view: IndexView) -> MentionSpans:
+    """Where each item of the view's catalogue is mentioned, by source: which sentences name a
+    person, an organisation, a talk… (what the extractive answer checks a "who" question against)."""
+    spans: MentionSpans = {}
+    for item in view_items(view):
+        for m in item.mentions:
+            spans.setdefault(m.source.id, []).append((m.start, m.end, item.kind))
+    return spans

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -162,8 +163,40 @@ class _Asked:
         ]
 
 
-def candidates(retrieval: Retrieval, store: StoreReader, texts: dict[str, str], question: Question) -> list[Candidate]:
-    """The sentences of the retrieved passages with their features, in retrieval order."""
+# The catalogue's item kinds that hold what a question asks for.
+_ITEM_KINDS = {
+    AnswerType.PERSON: {"person"},
+    AnswerType.ORGANISATION: {"organisation"},
+    AnswerType.PROJECT: {"project"},
+    AnswerType.TALK: {"talk", "keynote"},
+    AnswerType.EVENT: {"event"},
+}
+
+
+def _holds(answer_type: AnswerType, quote: str, kinds: set[str] | None) -> bool:
+    """Whether a sentence holds what the question asks for. With the item catalogue, a "who" question
+    needs a sentence naming a person it knows (a capitalised pair may be "Deutsche Bahn"); for the
+    other kinds either the catalogue or the patterns may say so."""
+    wanted = _ITEM_KINDS.get(answer_type)
+    if kinds is None or wanted is None:
+        return holds(answer_type, quote)
+    if wanted & kinds:
+        return True
+    return answer_type is not AnswerType.PERSON and holds(answer_type, quote)
+
+
+def candidates(
+    retrieval: Retrieval,
+    store: StoreReader,
+    texts: dict[str, str],
+    question: Question,
+    mentions: Mapping[str, list[tuple[int, int, str]]] | None = None,
+) -> list[Candidate]:
+    """The sentences of the retrieved passages with their features, in retrieval order.
+
+    `mentions`: where the item catalogue's items are named, by source (see
+    `catalogue.mention_spans`); without it, what a sentence holds is judged by patterns alone.
+    """
     passages = {p.chunk.id: (rank, p) for rank, p in enumerate(retrieval.passages)}
     vectors = store.sentence_vectors(list(passages))
     if not vectors.chunk_ids:
@@ -177,7 +210,10 @@ def candidates(retrieval: Retrieval, store: StoreReader, texts: dict[str, str], 
         quote = texts[passage.source.id][start:end]
         if len(quote.split()) < MIN_WORDS:
             continue
-        type_match = holds(question.answer_type, quote)
+        kinds = None
+        if mentions is not None:
+            kinds = {k for s, e, k in mentions.get(passage.source.id, []) if s < end and start < e}
+        type_match = _holds(question.answer_type, quote, kinds)
         row = asked.row(quote, float(similarities[i]), passage, rank, type_match)
         matched = sum(asked.weights[t] for t in set(terms(quote)) if t in asked.weights)
         strength = (

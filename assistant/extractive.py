@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.catalogue import MentionSpans, mention_spans
 from assistant.condense import Turn, condense, topic_of
 from assistant.evidence import Candidate, candidates, weak_evidence
 from assistant.planning import planned_answer
@@ -270,6 +271,7 @@ def extractive_answer(
     settings: Settings,
     selector: Selector | None = None,
     sources: Sequence[Source] = (),
+    mentions: MentionSpans | None = None,
 ) -> Answer:
     """Quote the sentences that answer `question_text` (already standalone), or abstain."""
     selector = selector or shipped_selector()
@@ -281,7 +283,7 @@ def extractive_answer(
         words = missing_specifics(retrieval.query, retrieval.unknown_words)
         text = abstention(retrieval.best_similarity, settings.relevance_floor, words, question)
         return Answer(text, [], True, "extractive")
-    found = candidates(retrieval, store, texts, question)
+    found = candidates(retrieval, store, texts, question, mentions)
     probabilities = selector.probabilities(np.stack([c.features for c in found])) if found else np.zeros(0)
     weak = weak_evidence(found, retrieval, question, settings)
     selection = select(question, found, probabilities, selector.policy, named, weak)
@@ -315,7 +317,13 @@ class ExtractiveAnswerer:
         texts = view.texts(p.source.id for p in retrieval.passages)
         # A list or planning question is answered from the item catalogue when items fit it.
         answer = planned_answer(standalone, retrieval, view, self.settings) or extractive_answer(
-            standalone, retrieval, view.store, texts, self.settings, sources=list(view.retriever.sources.values())
+            standalone,
+            retrieval,
+            view.store,
+            texts,
+            self.settings,
+            sources=list(view.retriever.sources.values()),
+            mentions=mention_spans(view),
         )
         done = time.perf_counter()
         answer.timings = {

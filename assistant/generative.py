@@ -28,6 +28,7 @@ from langchain_ollama import ChatOllama
 from ollama import ResponseError
 
 from assistant.backends import Backend, failure_notice, forget_checks
+from assistant.catalogue import mention_spans
 from assistant.condense import Turn, condense
 from assistant.context import RESERVED_TOKENS, NumberedPassage, number_passages, prompt_tokens, render
 from assistant.extractive import ExtractiveAnswerer, extractive_answer
@@ -192,6 +193,7 @@ class GenerativeAnswerer:
                 texts,
                 self.settings,
                 sources=list(view.retriever.sources.values()),
+                mentions=mention_spans(view),
             ),
             started=started,
             timings={"retrieve": _ms(started)},

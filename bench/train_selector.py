@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant import Assistant, Settings
+from assistant.catalogue import mention_spans
 from assistant.condense import condense
 from assistant.evaluation import load_questions, normalise
 from assistant.evidence import Candidate, candidates, weak_evidence
@@ -95,7 +96,7 @@ def _example(assistant: Assistant, question_id: str, standalone: str, answerable
     texts = view.texts(p.source.id for p in retrieval.passages)
     question = analyse(standalone, len(retrieval.named_sources))
     named = list({p.source.id: p.source for p in retrieval.passages if p.source.id in retrieval.named_sources}.values())
-    found = candidates(retrieval, view.store, texts, question)
+    found = candidates(retrieval, view.store, texts, question, mention_spans(view))
     example = Example(question_id, question, found, np.zeros(len(found)), [], answerable, named)
     example.not_covered = len(uncovered_parts(question, retrieval)) == len(question.parts)
     example.weak = weak_evidence(found, retrieval, question, assistant.settings)
