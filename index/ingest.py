@@ -28,6 +28,7 @@ from index.lock import writer_lock
 from index.sentences import sentence_spans
 from index.settings import Settings
 from index.store import VectorStore
+from index.topics import update_topics
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +270,7 @@ class Ingestor:
         self._embed_and_store(groups, progress)
         report.chunks_added = sum(len(chunks) for _, _, chunks in groups)
         self.refresh_keyword_index(keep_ids)  # before the commit: a reader reloads it when the catalog changes
+        update_topics(self.catalog.folder, self.store, keep_ids, {r.id for r, _, _ in groups}, self.embedder)
 
         self.catalog.records = records
         self.catalog.config = self._config()
