@@ -18,7 +18,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import Answer, Assistant, RecapError, Settings
+from assistant import Answer, Assistant, Provisional, RecapError, Settings
 from assistant.topics import question_for
 from index.documents import SUPPORTED_SUFFIXES, check_supported
 from ui import render
@@ -32,6 +32,7 @@ EXAMPLES = [
     "Where can I watch the talks I missed?",
 ]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_QUOTES_FIRST = "Quotes from the recaps while the model writes its answer…"
 Turns = list[tuple[str, str]]
 
 
@@ -61,7 +62,11 @@ class RecapUI:
     def respond(
         self, question: str, messages: list[Any], turns: Turns
     ) -> Iterator[tuple[list[dict[str, str]], str, Turns, str, str]]:
-        """Stream one answer into the chat; the last update carries the source cards."""
+        """Stream one answer into the chat; the last update carries the source cards.
+
+        With a model, the quotes (and their cards) are shown first, while it reads the prompt; its
+        verified text replaces them as it arrives, and its own cards come with the last update.
+        """
         question = (question or "").strip()
         chat = [_message(m) for m in messages or []]
         if not question:
@@ -71,9 +76,14 @@ class RecapUI:
         yield chat, "", turns, render.status_html(None, "Searching the recaps…"), ""
         try:
             stream = self.assistant.stream(question, turns)
-            for _ in stream:
-                chat[-1]["content"] = render.answer_markdown(stream.text, numbers=set())
-                yield chat, "", turns, render.status_html(None, "Writing the answer…"), ""
+            for part in stream.events():
+                if isinstance(part, Provisional):
+                    quotes = part.answer
+                    chat[-1]["content"] = render.answer_markdown(quotes.text, {c.n for c in quotes.citations})
+                    yield chat, "", turns, render.status_html(None, _QUOTES_FIRST), self.cards(quotes)
+                elif isinstance(part, str):
+                    chat[-1]["content"] = render.answer_markdown(stream.text, numbers=set())
+                    yield chat, "", turns, render.status_html(None, "Writing the answer…"), ""
             answer = stream.answer()
             cards = self.cards(answer)
         except RecapError as exc:
@@ -258,6 +268,10 @@ class Server:
     def close(self) -> None:
         self.demo.close()
 
+    def wait(self) -> None:
+        """Serve until interrupted (Ctrl-C), for a server started with `block=False`."""
+        self.demo.block_thread()
+
 
 def launch(
     assistant: Assistant | None = None,
@@ -274,7 +288,7 @@ def launch(
     auth = settings.auth()
     if host not in {"127.0.0.1", "localhost", "::1"} and auth is None:
         log.warning("serving on %s without a login: anyone who can reach it can read and add recaps", host)
-    assistant.sources()  # load the index and the model now, not on the first question
+    assistant.warm()  # the model, the index and the topic map now, not on the first question
     demo = build_app(assistant, settings)
     # Nothing the app should serve lives in the data directory or the corpus: block them by path, whatever
     # else Gradio allows (its upload cache stays servable, as uploads need it).
