@@ -10,7 +10,7 @@ the ingest report and the errors (all subclasses of `RecapError`).
 
 from assistant.core import Assistant
 from assistant.stream import AnswerStream
-from assistant.types import Answer, Citation, CitationCheck, Hit
+from assistant.types import Answer, Citation, CitationCheck, Hit, Provisional
 from index.catalog import Source
 from index.errors import (
     BadDocumentError,
@@ -39,6 +39,7 @@ __all__ = [
     "IngestError",
     "IngestReport",
     "LLMUnavailableError",
+    "Provisional",
     "RecapError",
     "Settings",
     "SettingsError",
