@@ -289,6 +289,8 @@ def launch(
     if host not in {"127.0.0.1", "localhost", "::1"} and auth is None:
         log.warning("serving on %s without a login: anyone who can reach it can read and add recaps", host)
     assistant.warm()  # the model, the index and the topic map now, not on the first question
+    with gr.utils.MatplotlibBackendMananger():
+        pass  # Gradio imports matplotlib around every event (seconds, the first time): now, not on the first
     demo = build_app(assistant, settings)
     # Nothing the app should serve lives in the data directory or the corpus: block them by path, whatever
     # else Gradio allows (its upload cache stays servable, as uploads need it).

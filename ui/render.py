@@ -200,7 +200,7 @@ def heatmap_html(topics: list[str], sources: list[Source], scores: list[list[flo
         "<div class='recap-heatmap'><table><thead><tr><th></th>"
         f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         "<p class='recap-legend'>Darker = the recap spends more words on the topic (embedding similarity of "
-        "its best paragraphs). Click a cell to ask about it.</p></div>"
+        "its best passages). Click a cell to ask about it.</p></div>"
     )
 
 
