@@ -292,13 +292,11 @@ class VectorStore:
         """The stored vectors of each source's chunks (sources holding none are left out)."""
         found: dict[str, list[np.ndarray]] = {}
         ids = list(source_ids)
-        for i in range(0, len(ids), self._batch):
-            res = self.chunks.get(
-                where=_one_of(ids[i : i + self._batch], "source_id"), include=["metadatas", "embeddings"]
-            )
-            for meta, vector in zip(
-                res["metadatas"] or [], res["embeddings"] if res["embeddings"] is not None else [], strict=True
-            ):
+        step = 64  # sources per request: their chunks' vectors come back in one piece
+        for i in range(0, len(ids), step):
+            res = self.chunks.get(where=_one_of(ids[i : i + step], "source_id"), include=["metadatas", "embeddings"])
+            vectors = res["embeddings"] if res["embeddings"] is not None else []
+            for meta, vector in zip(res["metadatas"] or [], vectors, strict=True):
                 if meta:
                     found.setdefault(str(meta["source_id"]), []).append(np.asarray(vector, dtype=np.float32))
         return {sid: np.stack(vectors) for sid, vectors in found.items()}
