@@ -143,9 +143,20 @@ def recap_serve(data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], str, fl
 
 
 def api_ask(url: str, question: str) -> dict:
-    """One answer through the app's `/ask` endpoint, over Gradio's plain HTTP API."""
+    """One answer through the app's `/ask` endpoint, over Gradio's plain HTTP API.
+
+    A server that said "serving on" before it listened (as recap did before it warmed up first) is
+    asked again until it answers: the user's wait counts from that line."""
+    deadline = time.monotonic() + 300
     with httpx.Client(base_url=url, timeout=120) as client:
-        event = client.post("/gradio_api/call/ask", json={"data": [question]}).json()["event_id"]
+        while True:
+            try:
+                event = client.post("/gradio_api/call/ask", json={"data": [question]}).json()["event_id"]
+                break
+            except httpx.ConnectError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
         with client.stream("GET", f"/gradio_api/call/ask/{event}") as response:
             for line in response.iter_lines():
                 if line.startswith("data:") and line[5:].strip().startswith("["):

@@ -252,7 +252,8 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
             return ui.add_recaps(files, progress)
 
         upload.upload(add, inputs=upload, outputs=[report, library, upload], api_visibility="private")
-        topic_tab.select(ui.heatmap, outputs=heatmap, api_visibility="private")
+        # Unqueued: the map is read from a file (about a millisecond), so it need not wait for a worker.
+        topic_tab.select(ui.heatmap, outputs=heatmap, queue=False, api_visibility="private")
         demo.load(ui.library, outputs=library, api_visibility="private")
         gr.api(ui.ask, api_name="ask", **queue_limit)
     return demo
