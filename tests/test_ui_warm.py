@@ -102,6 +102,8 @@ def test_first_answer_and_topic_map_right_after_serving_on(
         assert httpx.get(url, timeout=5).status_code == 200  # listening when it says so
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(url)
+        page.wait_for_selector("#recap-question textarea")
+        loaded = time.perf_counter() - ready
         ask(page, WASM)
         page.wait_for_selector("#recap-status .recap-badge", timeout=ANSWER_TIMEOUT)
         first_answer = time.perf_counter() - ready
@@ -115,7 +117,9 @@ def test_first_answer_and_topic_map_right_after_serving_on(
         assert page.locator(".recap-heatmap tbody tr").count() >= 5
         page.screenshot(path=str(artifacts / "ui-warm-topic-map.png"), full_page=True)
         page.close()
-    print(f"\nfirst answer in the browser {first_answer:.2f} s after 'serving on' (page load included)")
+    print(
+        f"\nfirst answer in the browser {first_answer:.2f} s after 'serving on' (the page was ready at {loaded:.2f} s)"
+    )
     print(f"topic map shown {topic_map * 1000:.0f} ms after the tab was clicked")
 
 
