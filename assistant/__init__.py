@@ -14,7 +14,7 @@ from assistant.catalogue import CatalogueItem, ItemMention
 from assistant.core import Assistant
 from assistant.plan import Plan, PlanEntry, PlanSection
 from assistant.stream import AnswerStream
-from assistant.types import Answer, Citation, CitationCheck, Hit
+from assistant.types import Answer, Citation, CitationCheck, Hit, Provisional
 from index.catalog import Source
 from index.errors import (
     BadDocumentError,
@@ -62,6 +62,7 @@ __all__ = [
     "Plan",
     "PlanEntry",
     "PlanSection",
+    "Provisional",
     "RecapError",
     "RecapRetriever",
     "RecapRunnable",

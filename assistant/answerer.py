@@ -13,15 +13,16 @@ from typing import Protocol
 from assistant.backends import OLLAMA, Backend
 from assistant.condense import Turn
 from assistant.extractive import ExtractiveAnswerer
-from assistant.types import Answer
+from assistant.types import AnswerPart
 from assistant.view import IndexView
 from index.embeddings import Embedder
 from index.settings import Settings
 
 
 class Answerer(Protocol):
-    def stream(self, question: str, turns: Sequence[Turn], view: IndexView) -> Iterator[str | Answer]:
-        """Text deltas as they are produced, then exactly one final `Answer`."""
+    def stream(self, question: str, turns: Sequence[Turn], view: IndexView) -> Iterator[AnswerPart]:
+        """Text deltas as they are produced, then exactly one final `Answer`; an answerer that makes the
+        reader wait (a model) first yields a `Provisional` answer to show meanwhile."""
         ...
 
 

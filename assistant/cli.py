@@ -18,7 +18,8 @@ from rich.markup import escape
 
 from assistant.core import Assistant
 from assistant.planning import describe
-from assistant.types import Answer
+from assistant.types import Answer, Provisional
+from assistant.verify import strip_markers
 
 if TYPE_CHECKING:
     from assistant.evaluation import EvalReport
@@ -154,7 +155,9 @@ def print_answer(answer: Answer, text_shown: bool = False) -> None:
         out.print(f"[bold][{c.n}][/] {escape(c.source.byline())} — {escape(c.source.title)}{escape(where)}")
         if c.source.url:
             out.print(f"    {escape(c.source.url)}")
-    out.print(f"[dim]{answer.backend} · {answer.timings.get('total', 0):.0f} ms[/]")
+    tokens = answer.timings.get("prompt_tokens")
+    prompt = f" · {tokens:.0f} prompt tokens" if tokens else ""
+    out.print(f"[dim]{answer.backend} · {answer.timings.get('total', 0):.0f} ms{prompt}[/]")
 
 
 @cli.command()
@@ -173,10 +176,20 @@ def ask(ctx: click.Context, question: str, as_json: bool, llm: str | None) -> No
 
 
 def stream_answer(assistant: Assistant, question: str, history: list[tuple[str, str]]) -> Answer:
-    """Print the answer as the model writes it (already verified), then its citations."""
+    """Print the answer as the model writes it (already verified), then its citations.
+
+    With a model, the quotes come first, while it reads the prompt. A terminal cannot take back
+    what it printed, so they go to stderr, dimmed, without their [n] (the model's answer numbers
+    its own citations), under a line saying the answer follows; stdout gets the final answer only,
+    so `recap ask … > answer.txt` holds the answer alone.
+    """
     stream = assistant.stream(question, history)
-    for delta in stream:
-        out.print(markup(delta), end="")
+    for part in stream.events():
+        if isinstance(part, Provisional):
+            err.print(f"[dim]{markup(strip_markers(part.answer.text))}[/]")
+            err.print("[dim italic](quotes from the recaps; the model's checked answer follows)[/]\n")
+        elif isinstance(part, str):
+            out.print(markup(part), end="")
     if stream.text:
         out.print()
     answer = stream.answer()
@@ -297,9 +310,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, llm: str | Non
     from ui.app import launch  # imported here: gradio takes seconds to import, other commands need not wait
 
     settings = _settings(ctx, llm=llm)
+    # Warm first (model, index, topic map), then listen, then say so: the first question is answered at once.
+    server = launch(settings=settings, host=host, port=port, block=False)
     url = f"http://{settings.ui_host if host is None else host}:{port or settings.ui_port}"
     out.print(f"recap: serving on {url} (MCP: {url}/gradio_api/mcp/)")
-    launch(settings=settings, host=host, port=port)
+    server.wait()
 
 
 @cli.command()

@@ -21,12 +21,13 @@ from assistant.relevance import catalogue_items
 from assistant.retrieval import Retrieval
 from assistant.stream import AnswerStream
 from assistant.topics import TopicMap, TopicMatrix
-from assistant.types import MAX_SEARCH_K, Answer, Citation, Hit
+from assistant.types import MAX_SEARCH_K, Answer, AnswerPart, Citation, Hit, Provisional
 from assistant.view import IndexView, open_view
+from assistant.warm import warm_up
 from index.catalog import Catalog, Source
 from index.embeddings import Embedder, shared_embedder
 from index.errors import BadQuestionError, IndexNotReadyError, RecapError
-from index.federation import ALL_COLLECTIONS, collection_names
+from index.federation import ALL_COLLECTIONS, CatalogGroup, collection_names
 from index.ingest import Ingestor, IngestReport, vector_mismatch
 from index.protocols import CatalogReader, StoreReader
 from index.settings import Settings, load_settings
@@ -138,6 +139,19 @@ class Assistant:
     def catalog(self) -> CatalogReader:
         return self.view().catalog
 
+    def _current_catalog(self) -> CatalogReader:
+        """The catalog alone: the view's when it is current, else read from disk without opening
+        Chroma or BM25 (`recap sources` and the topic map need nothing else)."""
+        with self._lock:
+            view = self._view
+        if view is not None and view.version == self._catalog_version():
+            return view.catalog
+        catalogs = [Catalog.load(self.settings.data_dir / name) for name in self._collections()]
+        catalog: CatalogReader = catalogs[0] if len(catalogs) == 1 else CatalogGroup(catalogs)
+        if not catalog.records and self.auto_ingest and not self.federated:
+            return self.view().catalog  # nothing indexed yet: the view ingests the bundled recaps
+        return catalog
+
     # -- public API -------------------------------------------------------------------------------
 
     def ingest(self, paths: Sequence[str | Path] | None = None, progress: bool = False) -> IngestReport:
@@ -156,7 +170,8 @@ class Assistant:
         return report
 
     def sources(self) -> list[Source]:
-        return self.view().catalog.sources()
+        """The indexed recaps (read from the catalog only)."""
+        return self._current_catalog().sources()
 
     def document_text(self, source_id: str) -> str:
         """The full text of an indexed document (what citation offsets point into)."""
@@ -177,8 +192,20 @@ class Assistant:
         return chunk.section_title or citation.section, store.section_spans(chunk.source_id, chunk.section)
 
     def topic_map(self) -> TopicMatrix:
-        """How much each indexed recap says about each conference topic (the UI's topic map)."""
-        return self._topics.matrix(self.sources(), self.document_text)
+        """How much each indexed recap says about each conference topic (the UI's topic map).
+
+        Scored at ingest and read from the data directory: nothing is embedded here."""
+        version = self._catalog_version()
+        folders = [self.settings.data_dir / name for name in self._collections()]
+        return self._topics.matrix(self.sources(), folders, version, lambda: self.view().store)
+
+    def warm(self) -> dict[str, float]:
+        """Load now what the first question would wait for: the embedding model, the index, the
+        topic map; and ask Ollama to load its model (in the background) when one is configured.
+
+        `recap serve` calls this before it says it is serving. Returns the ms each step took.
+        """
+        return warm_up(self.settings, self.embedder, self.view, self.topic_map)
 
     def catalogue(self, kind: str | None = None, topic: str | None = None) -> list[CatalogueItem]:
         """The talks, keynotes, events, projects, organisations, people, announcements and recordings
@@ -230,6 +257,8 @@ class Assistant:
         The final `Answer.text` is authoritative: if the model fails mid-answer, the streamed text
         is superseded by the extractive answer (`Answer.notice` says why, `stream.superseded` is
         True). The extractive backend has nothing to stream, so it yields its whole text at once.
+        With a model, the extractive quotes come first, before the model is asked: `stream.events()`
+        yields them as a `Provisional`, and `stream.provisional` holds them (see `AnswerStream`).
         Raises `BadQuestionError` at once for an empty question.
         """
         question = question.strip()
@@ -278,7 +307,7 @@ class Assistant:
         return answerer_for(choose_backend(self.settings), self.settings, self.embedder)
 
 
-def declined(question: str) -> Iterator[str | Answer]:
+def declined(question: str) -> Iterator[AnswerPart]:
     """The answer to a question that tries to instruct rather than ask: recap only quotes the recaps."""
     text = (
         "I only answer questions from the recaps, and don't follow instructions given in a question. "
@@ -288,9 +317,11 @@ def declined(question: str) -> Iterator[str | Answer]:
     yield Answer(text, [], True, "extractive", question=question)
 
 
-def _with_open_time(parts: Iterator[str | Answer], opened_ms: float) -> Iterator[str | Answer]:
-    """The parts, with the time taken to open the index view counted in the final answer's timings."""
+def _with_open_time(parts: Iterator[AnswerPart], opened_ms: float) -> Iterator[AnswerPart]:
+    """The parts, with the time taken to open the index view counted in the answers' timings."""
     for part in parts:
-        if isinstance(part, Answer):
-            part.timings = {"open": opened_ms, **part.timings, "total": part.timings.get("total", 0.0) + opened_ms}
+        answer = part.answer if isinstance(part, Provisional) else part
+        if isinstance(answer, Answer):
+            total = answer.timings.get("total", 0.0) + opened_ms
+            answer.timings = {"open": opened_ms, **answer.timings, "total": total}
         yield part

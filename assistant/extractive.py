@@ -310,6 +310,10 @@ class ExtractiveAnswerer:
         self.notice = notice
 
     def answer(self, question: str, turns: Sequence[Turn], view: IndexView) -> Answer:
+        return self.quote(question, turns, view)[1]
+
+    def quote(self, question: str, turns: Sequence[Turn], view: IndexView) -> tuple[Retrieval, Answer]:
+        """The retrieval for `question` (follow-ups resolved by the rules alone) and the answer quoting it."""
         started = time.perf_counter()
         standalone = condense(question, turns)
         retrieval = view.retriever.retrieve(standalone, self.settings.top_k)
@@ -333,7 +337,7 @@ class ExtractiveAnswerer:
         }
         answer.question = standalone
         answer.notice = self.notice
-        return answer
+        return retrieval, answer
 
     def stream(self, question: str, turns: Sequence[Turn], view: IndexView) -> Iterator[str | Answer]:
         """The whole text at once (there is nothing to stream), then the `Answer`."""

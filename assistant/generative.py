@@ -1,5 +1,9 @@
 """Answers written by a local model (Ollama), with every citation checked before it is shown.
 
+Answer first, then the model: the extractive quotes for the question (follow-ups resolved by the
+rules alone) come before any model call, as a `Provisional` the reader can show at once; the
+model's verified answer then takes their place.
+
 The chain, in LangChain runnables: condense a follow-up with the conversation → hybrid retrieval
 (the `Assistant`'s retriever) → route to an answer shape → number, fence and budget the passages →
 prompt from `prompts/` → `ChatOllama`, streamed. The stream is cut into sentences as it arrives and
@@ -16,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -36,9 +40,10 @@ from assistant.planning import planning_items
 from assistant.retrieval import Retrieval
 from assistant.router import Shape, route
 from assistant.segment import Segment, Segmenter
-from assistant.types import Answer
+from assistant.types import Answer, AnswerPart, Provisional
 from assistant.verify import NOT_COVERED, Verifier, strip_markers
 from assistant.view import IndexView
+from index.chunking import count_tokens
 from index.embeddings import Embedder
 from index.errors import LLMUnavailableError
 from index.settings import Settings
@@ -82,6 +87,9 @@ class Prepared:
     items: str = ""  # the catalogue items that fit a planning question, as structured context
 
 
+Quotes = tuple[Retrieval, Answer]  # the extractive answer, and the retrieval it quotes
+
+
 class GenerativeAnswerer:
     """Answers one question with a local model; see the module docstring for the flow."""
 
@@ -97,9 +105,7 @@ class GenerativeAnswerer:
         """{question, history} → + standalone, retrieval, shape, passages."""
         return (
             RunnablePassthrough.assign(standalone=RunnableLambda(self._condense))
-            | RunnablePassthrough.assign(
-                retrieval=RunnableLambda(lambda x: view.retriever.retrieve(x["standalone"], self.settings.top_k))
-            )
+            | RunnablePassthrough.assign(retrieval=RunnableLambda(lambda x: self._retrieve(x, view)))
             | RunnablePassthrough.assign(shape=RunnableLambda(lambda x: route(x["standalone"])))
             | RunnablePassthrough.assign(passages=RunnableLambda(lambda x: self._number(x, view)))
         )
@@ -127,6 +133,12 @@ class GenerativeAnswerer:
         log.info("condensed %r to %r", question, rewritten)
         return rewritten
 
+    def _retrieve(self, inputs: dict[str, Any], view: IndexView) -> Retrieval:
+        quotes: Quotes | None = inputs.get("quotes")
+        if quotes is not None and quotes[1].question == inputs["standalone"]:
+            return quotes[0]  # the rules read the question as the model did: the quotes' retrieval serves
+        return view.retriever.retrieve(inputs["standalone"], self.settings.top_k)
+
     def _condense_llm(self) -> ChatOllama:
         return chat_model(self.backend, self.settings, num_predict=CONDENSE_TOKENS)
 
@@ -138,14 +150,21 @@ class GenerativeAnswerer:
 
     # -- one question: prepare, then generate and verify, then finish ---------------------------
 
-    def stream(self, question: str, turns: Sequence[Turn], view: IndexView) -> Iterator[str | Answer]:
-        """Verified text as it is produced, then the final `Answer` (which is what counts)."""
+    def stream(self, question: str, turns: Sequence[Turn], view: IndexView) -> Iterator[AnswerPart]:
+        """The quotes (`Provisional`) before any model call, then verified text as the model writes
+        it, then the final `Answer` (which is what counts)."""
+        started = time.perf_counter()
+        quotes = ExtractiveAnswerer(self.settings).quote(question, turns, view)
+        if quotes[1].citations:  # an abstention is nothing to show while the model writes
+            yield Provisional(replace(quotes[1], timings=dict(quotes[1].timings)))
         try:
-            prepared = self.prepare(question, turns, view)
+            prepared = self.prepare(question, turns, view, quotes, started)
         except LLMUnavailableError as exc:
             log.warning("%s", exc)
             forget_checks()  # it failed while answering: look again next time rather than trust the check
-            yield from ExtractiveAnswerer(self.settings, notice=str(exc)).stream(question, turns, view)
+            quotes[1].notice = str(exc)
+            yield quotes[1].text
+            yield quotes[1]
             return
         fallback = prepared.fallback
         if fallback.abstained and prepared.retrieval.best_similarity < self.settings.relevance_floor:
@@ -171,32 +190,50 @@ class GenerativeAnswerer:
             return
         yield self.finish(prepared, self.conclude(prepared, verifier, "".join(shown).strip()))
 
-    def prepare(self, question: str, turns: Sequence[Turn], view: IndexView) -> Prepared:
-        """Condense, retrieve, route and number the passages; also compose the extractive fallback."""
-        started = time.perf_counter()
+    def prepare(
+        self,
+        question: str,
+        turns: Sequence[Turn],
+        view: IndexView,
+        quotes: Quotes | None = None,
+        started: float | None = None,
+    ) -> Prepared:
+        """Condense, retrieve, route and number the passages; also compose the extractive fallback.
+
+        `quotes` (from `ExtractiveAnswerer.quote`) are reused as retrieval and fallback when the
+        question condenses to what the rules made of it, so they are not computed twice.
+        """
+        started = started or time.perf_counter()
+        inputs = {"question": question, "history": list(turns), "quotes": quotes}
         try:
-            chain_output = self.prepare_chain(view).invoke({"question": question, "history": list(turns)})
+            chain_output = self.prepare_chain(view).invoke(inputs)
         except (httpx.HTTPError, ConnectionError, ResponseError) as exc:
             # Only the model-condensation step talks to Ollama here, and it falls back by itself.
             raise LLMUnavailableError(failure_notice(exc, self.backend, self.settings.first_token_timeout)) from exc
         retrieval: Retrieval = chain_output["retrieval"]
-        texts = view.texts(p.source.id for p in retrieval.passages)
+        if quotes is not None and retrieval is quotes[0]:
+            fallback = quotes[1]
+        else:
+            fallback = extractive_answer(
+                chain_output["standalone"],
+                retrieval,
+                view.store,
+                view.texts(p.source.id for p in retrieval.passages),
+                self.settings,
+                sources=list(view.retriever.sources.values()),
+                mentions=mention_spans(view),
+            )
+        timings = {"retrieve": _ms(started)}
+        if quotes is not None:
+            timings["quotes"] = quotes[1].timings.get("total", 0.0)
         return Prepared(
             question=chain_output["standalone"],
             retrieval=retrieval,
             shape=chain_output["shape"],
             passages=chain_output["passages"],
-            fallback=extractive_answer(
-                chain_output["standalone"],
-                retrieval,
-                view.store,
-                texts,
-                self.settings,
-                sources=list(view.retriever.sources.values()),
-                mentions=mention_spans(view),
-            ),
+            fallback=fallback,
             started=started,
-            timings={"retrieve": _ms(started)},
+            timings=timings,
             items=planning_items(
                 chain_output["standalone"], retrieval, view, chain_output["passages"], self.settings.conference
             ),
@@ -217,6 +254,9 @@ class GenerativeAnswerer:
             "conference": self.settings.conference,
             "items": prepared.items or "(none)",
         }
+        # What every first word waits for: the model reads all of it before it writes (about 80 tokens/s on a CPU).
+        messages = answer_prompt(prepared.shape).format_messages(**inputs)
+        prepared.timings["prompt_tokens"] = float(sum(count_tokens(str(m.content)) for m in messages))
         shown = ""
         for segment in self._generate(inputs, prepared.timings, mark, segmenter):
             kept = verifier.verify(segment.sentence)
@@ -262,6 +302,8 @@ class GenerativeAnswerer:
             if "first_token" not in timings and chunk.content:
                 timings["first_token"] = _ms(mark)
             done = done or bool(chunk.response_metadata.get("done"))
+            if chunk.response_metadata.get("prompt_eval_count") is not None:  # Ollama's own count, on the last chunk
+                timings["prompt_eval_count"] = float(chunk.response_metadata["prompt_eval_count"])
             yield from segmenter.feed(str(chunk.content))
             if time.perf_counter() > deadline:
                 raise TimeoutError(
@@ -279,7 +321,8 @@ def answer_prompt(shape: Shape) -> ChatPromptTemplate:
 
 
 def context_budget(settings: Settings, shape: Shape, question: str) -> int:
-    """Prompt tokens left for the documents once instructions, question and the answer are counted."""
+    """Prompt tokens for the documents: `settings.context_tokens`, or less if that is all the context
+    window leaves once instructions, question and the answer are counted."""
     fixed = prompt_tokens(load_prompt("system")) + prompt_tokens(load_prompt(shape.value)) + prompt_tokens(question)
     budget = settings.num_ctx - settings.num_predict - fixed - RESERVED_TOKENS
     if budget < 128:
@@ -287,7 +330,7 @@ def context_budget(settings: Settings, shape: Shape, question: str) -> int:
             f"RECAP_NUM_CTX={settings.num_ctx} leaves no room for documents after RECAP_NUM_PREDICT="
             f"{settings.num_predict}; raise the first or lower the second."
         )
-    return budget
+    return min(budget, settings.context_tokens)
 
 
 def format_history(turns: Sequence[Turn]) -> str:

@@ -101,3 +101,19 @@ class Answer:
             "verification": asdict(self.verification),
             "timings_ms": {k: round(v, 1) for k, v in self.timings.items()},
         }
+
+
+@dataclass(frozen=True)
+class Provisional:
+    """The answer to show while a model writes the real one: the extractive quotes for the question.
+
+    An `AnswerStream` from a model carries one before the model's first word; the final `Answer`
+    replaces it (and is the same quotes, with a notice, if the model fails).
+    """
+
+    answer: Answer
+
+
+AnswerPart = (
+    str | Provisional | Answer
+)  # what an answerer yields: text deltas, at most one Provisional, then one Answer

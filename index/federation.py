@@ -52,6 +52,9 @@ class StoreGroup:
         by_id = {c.id: c for s in self.stores for c in s.get_chunks(ids)}
         return [by_id[i] for i in ids if i in by_id]
 
+    def chunk_vectors(self, source_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        return {sid: v for s in self.stores for sid, v in s.chunk_vectors(source_ids).items()}
+
     def section_spans(self, source_id: str, section: int) -> list[tuple[int, int]]:
         return sorted(span for s in self.stores for span in s.section_spans(source_id, section))
 

@@ -29,6 +29,7 @@ from index.lock import writer_lock
 from index.sentence_vectors import embed_document
 from index.settings import Settings
 from index.store import VectorStore
+from index.topics import update_topics
 
 log = logging.getLogger(__name__)
 
@@ -290,6 +291,7 @@ class Ingestor:
         self._refresh_items(groups, records, keep_ids, was_indexed)
         report.chunks_added = sum(len(chunks) for _, _, chunks in groups)
         self.refresh_keyword_index(keep_ids)  # before the commit: a reader reloads it when the catalog changes
+        update_topics(self.catalog.folder, self.store, keep_ids, {r.id for r, _, _ in groups}, self.embedder)
 
         self.catalog.records = records
         self.catalog.config = self._config()

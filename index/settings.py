@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     keep_alive: str = Field("10m", description="How long Ollama keeps the model loaded after a request.")
     num_ctx: int = Field(4096, ge=1024, description="The model's context window requested from Ollama (tokens).")
     num_predict: int = Field(600, ge=64, description="Most tokens the model may generate for one answer.")
+    context_tokens: int = Field(
+        1200,
+        ge=128,
+        description="Most prompt tokens the retrieved passages may take (fences included): a CPU reads a prompt "
+        "at about 80 tokens/s, so every 100 cost over a second before the first word (bench/context.py).",
+    )
     temperature: float = Field(0.1, ge=0, le=2, description="Low: answers should restate the recaps, not invent.")
 
     # The web UI (`recap serve`). Loopback by default: the index and the recaps are the user's own;

@@ -293,6 +293,19 @@ class VectorStore:
         matrix = np.asarray(res["embeddings"], dtype=np.float32)
         return {cid: float(matrix[i] @ vector) for i, cid in enumerate(res["ids"])}
 
+    def chunk_vectors(self, source_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of each source's chunks (sources holding none are left out)."""
+        found: dict[str, list[np.ndarray]] = {}
+        ids = list(source_ids)
+        step = 64  # sources per request: their chunks' vectors come back in one piece
+        for i in range(0, len(ids), step):
+            res = self.chunks.get(where=_one_of(ids[i : i + step], "source_id"), include=["metadatas", "embeddings"])
+            vectors = res["embeddings"] if res["embeddings"] is not None else []
+            for meta, vector in zip(res["metadatas"] or [], vectors, strict=True):
+                if meta:
+                    found.setdefault(str(meta["source_id"]), []).append(np.asarray(vector, dtype=np.float32))
+        return {sid: np.stack(vectors) for sid, vectors in found.items()}
+
     def section_spans(self, source_id: str, section: int) -> list[tuple[int, int]]:
         """Every span of one section of one document, in document order."""
         res = self.chunks.get(where={"$and": [{"source_id": source_id}, {"section": section}]}, include=["metadatas"])

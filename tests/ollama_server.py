@@ -1,8 +1,10 @@
 """An Ollama-protocol HTTP server for tests: real sockets, scripted model output.
 
 It speaks the parts of Ollama's API that recap and `langchain_ollama.ChatOllama` use —
-`GET /api/version`, `GET /api/tags`, `POST /api/show`, streaming NDJSON `POST /api/chat` — and
-answers a model it does not have with Ollama's 404 error JSON. Replies come from `script`, a
+`GET /api/version`, `GET /api/tags`, `POST /api/show`, streaming NDJSON `POST /api/chat`, and the
+chat request with no messages that loads a model (`"done_reason": "load"`, or `"unload"` with
+`keep_alive` 0, as Ollama's API docs describe) — and answers a model it does not have with Ollama's
+404 error JSON. Replies come from `script`, a
 function of the request body, so a test decides what "the model" says and can read back every
 request it was sent (`requests`). A `Reply` can also stall before its first token or drop the
 connection mid-stream.
@@ -46,9 +48,12 @@ def _chunks(text: str, words: int) -> list[str]:
 class ScriptedOllama:
     """`with ScriptedOllama(script) as server:` → an Ollama at `server.url` serving `models`."""
 
-    def __init__(self, script: Script, models: tuple[str, ...] = ("llama3.2:latest",)) -> None:
+    def __init__(
+        self, script: Script, models: tuple[str, ...] = ("llama3.2:latest",), load_seconds: float = 0.0
+    ) -> None:
         self.script = script
         self.models = list(models)
+        self.load_seconds = load_seconds  # how long a load request takes (a cold model load)
         self.requests: list[dict[str, Any]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -65,7 +70,13 @@ class ScriptedOllama:
 
     @property
     def chats(self) -> list[dict[str, Any]]:
-        return [r for r in self.requests if r.get("path") == "/api/chat"]
+        """Chat requests that ask the model something (load requests left out)."""
+        return [r for r in self.requests if r.get("path") == "/api/chat" and r.get("messages")]
+
+    @property
+    def loads(self) -> list[dict[str, Any]]:
+        """Chat requests with no messages: Ollama loads (or, with keep_alive 0, unloads) the model."""
+        return [r for r in self.requests if r.get("path") == "/api/chat" and not r.get("messages")]
 
     def has(self, model: str) -> bool:
         return any(m == model or m == f"{model}:latest" for m in self.models)
@@ -112,10 +123,24 @@ class ScriptedOllama:
                 elif self.path == "/api/chat":
                     if not server.has(model):
                         self._json(404, {"error": f'model "{model}" not found, try pulling it first'})
+                    elif not body.get("messages"):
+                        self._load(model, body)
                     else:
                         self._chat(model, body)
                 else:
                     self._json(404, {"error": "not found"})
+
+            def _load(self, model: str, body: dict[str, Any]) -> None:
+                # One JSON object, streaming or not, once the model is in memory.
+                unload = body.get("keep_alive") in (0, "0", "0s")
+                if not unload:
+                    time.sleep(server.load_seconds)
+                payload = {
+                    **_message(model, "", done=False),
+                    "done_reason": "unload" if unload else "load",
+                    "done": True,
+                }
+                self._json(200, payload)
 
             def _chat(self, model: str, body: dict[str, Any]) -> None:
                 reply = server.script(body)

@@ -18,7 +18,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import Answer, Assistant, RecapError, Settings
+from assistant import Answer, Assistant, Provisional, RecapError, Settings
 from assistant.topics import question_for
 from index.documents import SUPPORTED_SUFFIXES, check_supported
 from ui import render
@@ -35,6 +35,7 @@ EXAMPLES = [
     "Where can I watch the talks I missed?",
 ]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_QUOTES_FIRST = "Quotes from the recaps while the model writes its answer…"
 Turns = list[tuple[str, str]]
 
 
@@ -64,7 +65,11 @@ class RecapUI:
     def respond(
         self, question: str, messages: list[Any], turns: Turns
     ) -> Iterator[tuple[list[dict[str, str]], str, Turns, str, str]]:
-        """Stream one answer into the chat; the last update carries the source cards."""
+        """Stream one answer into the chat; the last update carries the source cards.
+
+        With a model, the quotes (and their cards) are shown first, while it reads the prompt; its
+        verified text replaces them as it arrives, and its own cards come with the last update.
+        """
         question = (question or "").strip()
         chat = [_message(m) for m in messages or []]
         if not question:
@@ -74,9 +79,14 @@ class RecapUI:
         yield chat, "", turns, render.status_html(None, "Searching the recaps…"), ""
         try:
             stream = self.assistant.stream(question, turns)
-            for _ in stream:
-                chat[-1]["content"] = render.answer_markdown(stream.text)
-                yield chat, "", turns, render.status_html(None, "Writing the answer…"), ""
+            for part in stream.events():
+                if isinstance(part, Provisional):
+                    quotes = part.answer
+                    chat[-1]["content"] = render.answer_markdown(quotes.text, quotes.citations)
+                    yield chat, "", turns, render.status_html(None, _QUOTES_FIRST), self.cards(quotes)
+                elif isinstance(part, str):
+                    chat[-1]["content"] = render.answer_markdown(stream.text)
+                    yield chat, "", turns, render.status_html(None, "Writing the answer…"), ""
             answer = stream.answer()
             cards = self.cards(answer)
         except RecapError as exc:
@@ -251,7 +261,8 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
             return ui.add_recaps(files, progress)
 
         upload.upload(add, inputs=upload, outputs=[report, library, upload], api_visibility="private")
-        topic_tab.select(ui.heatmap, outputs=heatmap, api_visibility="private")
+        # Unqueued: the map is read from a file (about a millisecond), so it need not wait for a worker.
+        topic_tab.select(ui.heatmap, outputs=heatmap, queue=False, api_visibility="private")
         demo.load(ui.library, outputs=library, api_visibility="private")
         gr.api(ui.ask, api_name="ask", **queue_limit)
     return demo
@@ -266,6 +277,10 @@ class Server:
 
     def close(self) -> None:
         self.demo.close()
+
+    def wait(self) -> None:
+        """Serve until interrupted (Ctrl-C), for a server started with `block=False`."""
+        self.demo.block_thread()
 
 
 def launch(
@@ -287,7 +302,9 @@ def launch(
     auth = settings.auth()
     if host not in {"127.0.0.1", "localhost", "::1"} and auth is None:
         log.warning("serving on %s without a login: anyone who can reach it can read and add recaps", host)
-    assistant.sources()  # load the index and the model now, not on the first question
+    assistant.warm()  # the model, the index and the topic map now, not on the first question
+    with gr.utils.MatplotlibBackendMananger():
+        pass  # Gradio imports matplotlib around every event (seconds, the first time): now, not on the first
     demo = build_app(assistant, settings)
     # Nothing the app should serve lives in the data directory or the corpus: block them by path, whatever
     # else Gradio allows (its upload cache stays servable, as uploads need it).

@@ -169,7 +169,7 @@ def heatmap_html(topics: list[str], sources: list[Source], scores: list[list[flo
         "<table><thead><tr><td class='recap-corner'></td>"
         f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         "<p class='recap-legend'>A stronger colour = the recap spends more words on the topic (embedding "
-        "similarity of its best paragraphs). Click or press a cell to ask about it.</p></div>"
+        "similarity of its best passages). Click or press a cell to ask about it.</p></div>"
     )
 
 
