@@ -1,15 +1,24 @@
-"""Near-duplicate documents by content: MinHash signatures of word shingles.
+"""Near-duplicate documents by content: MinHash signatures of word shingles, paired by LSH.
 
 The same post saved twice (different site chrome, extra headings) shares almost all of its
-5-word shingles; two different posts about the same conference share few.
+5-word shingles; two different posts about the same conference share few. Locality-sensitive
+hashing (datasketch's MinHashLSH) puts documents whose signatures agree on a whole band of values
+in one bucket, so only pairs that are likely similar are ever compared: the cost grows with the
+number of documents and of such pairs, not with all pairs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # datasketch (with scipy) is imported when duplicates are first looked for
+    from datasketch import LeanMinHash
 
 SHINGLE_WORDS = 5
 PERMUTATIONS = 128
@@ -40,7 +49,63 @@ def signature(text: str) -> list[int]:
     return values.min(axis=0).astype(np.uint64).tolist()
 
 
-def similarity(sig_a: list[int], sig_b: list[int]) -> float:
+def similarity(sig_a: Sequence[int], sig_b: Sequence[int]) -> float:
     """Estimated Jaccard similarity of the two documents' shingle sets."""
     a, b = np.asarray(sig_a, dtype=np.uint64), np.asarray(sig_b, dtype=np.uint64)
     return float(np.mean(a == b))
+
+
+# A pair exactly at the duplicate threshold is missed by the banding with at most this probability
+# (it is never compared); pairs further above it even less often.
+MISS_AT_THRESHOLD = 1e-6
+
+
+def bands(threshold: float, permutations: int = PERMUTATIONS) -> tuple[int, int]:
+    """(bands, rows per band) for LSH: the longest bands that still find a pair of similarity
+    `threshold` with probability >= 1 - MISS_AT_THRESHOLD. Longer bands mean fewer chance pairs
+    to compare; every candidate is checked against `threshold` on the full signature anyway."""
+    for rows in range(permutations, 0, -1):
+        count = permutations // rows
+        if (1 - threshold**rows) ** count <= MISS_AT_THRESHOLD:
+            return count, rows
+    return permutations, 1
+
+
+@dataclass(frozen=True)
+class Match:
+    canonical: str  # the key of the document indexed in this one's place
+    similarity: float
+
+
+def _minhash(sig: Sequence[int]) -> LeanMinHash:
+    from datasketch import LeanMinHash
+
+    # datasketch only reads the values for banding: the scheme label ((a*x+b) mod 2^61-1 over 64-bit
+    # hashes, as ours) is never used to compare with a MinHash datasketch made itself.
+    return LeanMinHash(seed=0, hashvalues=np.asarray(sig, dtype=np.uint64), scheme="affine64")
+
+
+def find_duplicates(signatures: Sequence[tuple[str, Sequence[int]]], threshold: float) -> dict[str, Match]:
+    """Which documents repeat an earlier one, given (key, signature) in order of preference.
+
+    A document is a duplicate of the most similar earlier document that is itself not a duplicate,
+    if their similarity is at least `threshold`; the first copy of a post is the one indexed.
+    """
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(num_perm=PERMUTATIONS, params=bands(threshold))
+    canonical: dict[str, tuple[int, Sequence[int]]] = {}  # key -> (order of preference, signature)
+    found: dict[str, Match] = {}
+    for key, sig in signatures:
+        if len(sig) != PERMUTATIONS:  # not a signature of ours: it can match nothing
+            continue
+        minhash = _minhash(sig)
+        # The most similar candidate; of equals, the most preferred (the all-pairs scan's choice).
+        scored = [(similarity(canonical[other][1], sig), -canonical[other][0], other) for other in lsh.query(minhash)]
+        best = max(scored, default=None)
+        if best is not None and best[0] >= threshold:
+            found[key] = Match(best[2], best[0])
+        else:
+            canonical[key] = (len(canonical), sig)
+            lsh.insert(key, minhash)
+    return found

@@ -9,7 +9,7 @@ import math
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -125,13 +125,17 @@ class KeywordIndex:
                 vocabulary[word] = vocabulary.get(word, 0) + 1
         return cls(list(ids), retriever, vocabulary)
 
-    def save(self, folder: Path) -> None:
-        """Write into a new subfolder, then switch the CURRENT pointer: readers never see half an index."""
+    def save(self, folder: Path, beside: Callable[[Path], None] | None = None) -> None:
+        """Write into a new subfolder, then switch the CURRENT pointer: readers never see half an index.
+
+        `beside` writes more files into that subfolder before it becomes current."""
         version = fingerprint(self.ids)
         target = folder / version
         target.mkdir(parents=True, exist_ok=True)
         if self._retriever is not None:
             self._retriever.save(str(target), show_progress=False)
+        if beside is not None:
+            beside(target)
         payload = {"fingerprint": version, "ids": self.ids, "vocabulary": self.vocabulary}
         (target / "ids.json").write_text(json.dumps(payload))
         pointer = folder / "CURRENT.tmp"
@@ -141,6 +145,14 @@ class KeywordIndex:
         versions = sorted((d for d in folder.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime, reverse=True)
         for old in [d for d in versions if d.name != version][1:]:
             shutil.rmtree(old, ignore_errors=True)
+
+    @staticmethod
+    def current_folder(folder: Path) -> Path | None:
+        """The subfolder of the current version, or None if there is none."""
+        try:
+            return folder / (folder / "CURRENT").read_text().strip()
+        except OSError:
+            return None
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:
