@@ -20,7 +20,8 @@ questions' evidence is outranked by copies of its own neighbours); the sentence 
 recaps' sentences only (a real 1M-chunk index has about five sentence vectors per chunk); the ingest
 time (see bench/scale.py and docs/benchmarks.md).
 
-Phases (each resumes where the last run stopped): `prepare`, `fill`, `bm25`, `measure`.
+Phases (each resumes where the last run stopped): `prepare`, `fill`, `bm25`, `measure`, and
+`ingest-parts`: what adding one recap costs in the parts of an ingest that grow with the index.
 Prints a Markdown table (docs/benchmarks.md).
 """
 
@@ -31,10 +32,12 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import sys
 import time
 import tracemalloc
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -168,6 +171,56 @@ def build_bm25(workdir: Path, settings: Settings) -> None:
           f"{time.perf_counter() - started - tokenised:.0f} s", file=sys.stderr)  # fmt: skip
 
 
+def ingest_parts(workdir: Path, settings: Settings, old_bm25: bool) -> None:
+    """The parts of an ingest that grow with the index, as one more recap is added, old way and new."""
+    from index.dedup import PERMUTATIONS, find_duplicates, similarity
+    from index.keyword_terms import keyword_text, refresh
+
+    folder = settings.data_dir / settings.collection
+    started = time.perf_counter()
+    catalog = Catalog.load(folder)
+    print(f"catalog: {len(catalog.records):,} records, {(folder / 'catalog.json').stat().st_size / 1e6:.0f} MB, "
+          f"loaded in {time.perf_counter() - started:.2f} s")  # fmt: skip
+    signatures = [(r.path, r.signature) for r in catalog.records.values() if len(r.signature) == PERMUTATIONS]
+    for n in sorted({min(size, len(signatures)) for size in (1000, 2500, len(signatures))}):
+        started = time.perf_counter()
+        find_duplicates(signatures[:n], 0.8)
+        lsh = time.perf_counter() - started
+        pairs = min(n, 1000) * (min(n, 1000) - 1) // 2
+        started = time.perf_counter()
+        for i in range(min(n, 1000)):  # all pairs: timed on up to 1,000 documents, scaled by the pair count
+            for j in range(i):
+                similarity(signatures[i][1], signatures[j][1])
+        all_pairs = (time.perf_counter() - started) * (n * (n - 1) / 2) / pairs
+        print(f"duplicates among {n:,} documents: LSH {lsh:.2f} s, all pairs {all_pairs:.1f} s (estimated)")
+    texts = chunk_texts(pool_of(workdir), 99_999_999)
+    expected = {r.id: r.chunk_count for r in catalog.indexed()} | {"extra": CHUNKS_PER_DOC}
+    store = VectorStore(settings)
+    fresh = [_Fresh(f"extra-{i:04d}", "extra", "", text) for i, text in enumerate(texts)]
+    scratch = workdir / "bm25-scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(folder / "bm25", scratch)
+    started = time.perf_counter()
+    index = refresh(scratch, store, expected, fresh)
+    took = time.perf_counter() - started
+    print(f"BM25 refresh with one more recap (kept terms): {took:.1f} s, {len(index.ids):,} chunks")
+    if old_bm25:
+        started = time.perf_counter()
+        chunks = [c for c in store.all_chunks() if c.source_id in expected]
+        read = time.perf_counter() - started
+        KeywordIndex.build([c.id for c in chunks], [keyword_text(c) for c in chunks])
+        print(f"BM25 rebuild from every stored chunk (before): {time.perf_counter() - started:.1f} s "
+              f"({read:.1f} s reading {len(chunks):,} chunks from Chroma)")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Fresh:
+    id: str
+    source_id: str
+    section_title: str
+    text: str
+
+
 def bm25_memory_mb(folder: Path) -> float:
     tracemalloc.start()
     index = KeywordIndex.load(folder)
@@ -234,7 +287,8 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=1_000_000)
     parser.add_argument("--seeds", type=int, default=1000, help="Filler chunks embedded for real as seeds.")
     parser.add_argument("--noise", type=float, default=0.75)
-    parser.add_argument("--phases", nargs="+", default=["prepare", "fill", "bm25", "measure"])
+    parser.add_argument("--phases", nargs="+", default=["prepare", "fill", "bm25", "measure", "ingest-parts"])
+    parser.add_argument("--old-bm25", action="store_true", help="ingest-parts: also time the old BM25 rebuild")
     parser.add_argument("--stores", nargs="+", choices=["embedded", "server"], default=["embedded", "server"])
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -252,6 +306,8 @@ def main() -> None:
         print("|---|---|---|---|---|---|---|---|---|---|")
         for kind in args.stores:
             print(measure(args.workdir, settings, kind), flush=True)
+    if "ingest-parts" in args.phases:
+        ingest_parts(args.workdir, settings, args.old_bm25)
 
 
 if __name__ == "__main__":

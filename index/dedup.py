@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # datasketch (with scipy) is imported when duplicates are first looked for
+if TYPE_CHECKING:  # datasketch (with scipy) is imported when it is needed: see ALL_PAIRS_UP_TO
     from datasketch import LeanMinHash
 
 SHINGLE_WORDS = 5
@@ -77,6 +77,11 @@ class Match:
     similarity: float
 
 
+# Up to this many documents, every pair is compared (one array comparison per document, a few ms
+# for them all): cheaper than importing datasketch, which takes most of a second (scipy.integrate).
+ALL_PAIRS_UP_TO = 500
+
+
 def _minhash(sig: Sequence[int]) -> LeanMinHash:
     from datasketch import LeanMinHash
 
@@ -85,27 +90,54 @@ def _minhash(sig: Sequence[int]) -> LeanMinHash:
     return LeanMinHash(seed=0, hashvalues=np.asarray(sig, dtype=np.uint64), scheme="affine64")
 
 
+class _Candidates:
+    """The documents kept so far that a new one may repeat: all of them, or those sharing an LSH band."""
+
+    def __init__(self, threshold: float, capacity: int) -> None:
+        self.keys: list[str] = []
+        self._lsh = None
+        if capacity > ALL_PAIRS_UP_TO:
+            from datasketch import MinHashLSH
+
+            self._lsh = MinHashLSH(num_perm=PERMUTATIONS, params=bands(threshold))
+            capacity = 0
+        self._order: dict[str, int] = {}
+        self._signatures: list[Sequence[int]] = []
+        self._matrix = np.zeros((capacity, PERMUTATIONS), dtype=np.uint64)  # all pairs: one comparison each
+
+    def add(self, key: str, sig: Sequence[int]) -> None:
+        self._order[key] = len(self.keys)
+        self.keys.append(key)
+        if self._lsh is not None:
+            self._signatures.append(sig)
+            self._lsh.insert(key, _minhash(sig))
+        else:
+            self._matrix[len(self.keys) - 1] = sig
+
+    def near(self, sig: Sequence[int]) -> list[tuple[float, int]]:
+        """(similarity, position) of each candidate."""
+        if self._lsh is None:
+            agree = self._matrix[: len(self.keys)] == np.asarray(sig, dtype=np.uint64)
+            return [(float(s), i) for i, s in enumerate(agree.mean(axis=1))]
+        positions = [self._order[k] for k in self._lsh.query(_minhash(sig))]
+        return [(similarity(self._signatures[i], sig), i) for i in positions]
+
+
 def find_duplicates(signatures: Sequence[tuple[str, Sequence[int]]], threshold: float) -> dict[str, Match]:
     """Which documents repeat an earlier one, given (key, signature) in order of preference.
 
     A document is a duplicate of the most similar earlier document that is itself not a duplicate,
-    if their similarity is at least `threshold`; the first copy of a post is the one indexed.
+    if their similarity is at least `threshold` (of equals, the earliest); the first copy of a post
+    is the one indexed. Past ALL_PAIRS_UP_TO documents only LSH candidates are compared.
     """
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(num_perm=PERMUTATIONS, params=bands(threshold))
-    canonical: dict[str, tuple[int, Sequence[int]]] = {}  # key -> (order of preference, signature)
+    kept = _Candidates(threshold, len(signatures))
     found: dict[str, Match] = {}
     for key, sig in signatures:
         if len(sig) != PERMUTATIONS:  # not a signature of ours: it can match nothing
             continue
-        minhash = _minhash(sig)
-        # The most similar candidate; of equals, the most preferred (the all-pairs scan's choice).
-        scored = [(similarity(canonical[other][1], sig), -canonical[other][0], other) for other in lsh.query(minhash)]
-        best = max(scored, default=None)
+        best = max(kept.near(sig), key=lambda pair: (pair[0], -pair[1]), default=None)
         if best is not None and best[0] >= threshold:
-            found[key] = Match(best[2], best[0])
+            found[key] = Match(kept.keys[best[1]], best[0])
         else:
-            canonical[key] = (len(canonical), sig)
-            lsh.insert(key, minhash)
+            kept.add(key, sig)
     return found

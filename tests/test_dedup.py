@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from index import dedup
 from index.dedup import MISS_AT_THRESHOLD, PERMUTATIONS, Match, bands, find_duplicates, signature, similarity
 from index.settings import BUNDLED_CORPUS
 
@@ -39,9 +40,13 @@ def variants() -> list[tuple[str, list[int]]]:
 
 
 @pytest.mark.parametrize("threshold", [0.5, 0.8, 0.9])
-def test_lsh_finds_the_pairs_comparing_all_pairs_finds(threshold: float) -> None:
+@pytest.mark.parametrize("banded", [True, False])
+def test_lsh_finds_the_pairs_comparing_all_pairs_finds(
+    threshold: float, banded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     signatures = variants()
     expected = all_pairs(signatures, threshold)
+    monkeypatch.setattr(dedup, "ALL_PAIRS_UP_TO", 0 if banded else len(signatures))
     assert find_duplicates(signatures, threshold) == expected
     # The set spans the threshold: duplicates found, and copies too changed to be ones.
     scores = [similarity(a, b) for _, a in signatures for _, b in signatures if a is not b]
