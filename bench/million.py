@@ -162,8 +162,7 @@ def build_bm25(workdir: Path, settings: Settings) -> None:
     fresh = ChunkTerms.from_chunks(c for c in store.all_chunks() if c.source_id in real_ids)
     for d in tqdm(range(len(catalog.indexed()) - len(real_ids)), desc="bm25 terms", unit="doc"):
         source_id = f"filler-{d:06d}"
-        parts = chunk_texts(pool, d)
-        fresh.extend_texts(source_id, [f"{source_id}-{i:04d}" for i in range(len(parts))], parts)
+        fresh.extend(_Fresh(f"{source_id}-{i:04d}", source_id, "", text) for i, text in enumerate(chunk_texts(pool, d)))
     tokenised = time.perf_counter() - started
     index = fresh.index()
     index.save(folder, beside=fresh.save)

@@ -235,13 +235,12 @@ class Ingestor:
         self._apply(old, records, prepared, rebuild_all, report, progress)
         return report
 
-    def _damaged(self, old: dict[str, SourceRecord]) -> set[str]:
+    def _damaged(self, old: dict[str, SourceRecord], held: dict[str, int]) -> set[str]:
         """Ids of indexed sources whose chunks in the store are not the number the catalog recorded.
 
         The catalog is written last, so after a crash it still describes the previous, complete
         index; this catches the rest (a store that lost writes, or was changed behind our back).
         """
-        held = self.store.source_counts()
         damaged = {r.id for r in old.values() if r.duplicate_of is None and held.get(r.id, 0) != r.chunk_count}
         if damaged:
             log.warning("%d source(s) have missing or extra chunks; re-indexing them", len(damaged))
@@ -263,7 +262,8 @@ class Ingestor:
         committed catalog intact; the orphans it left are removed by the next run.
         """
         was_indexed = {r.id for r in old.values() if r.duplicate_of is None}
-        damaged = self._damaged(old)
+        held = self.store.source_counts()  # one pass over the store's metadata (it grows with the index)
+        damaged = self._damaged(old, held)
         to_index = [
             r
             for key, r in records.items()
@@ -295,7 +295,7 @@ class Ingestor:
         self.catalog.config = self._config()
         self.catalog.save()  # the commit point
 
-        for source_id in set(self.store.source_counts()) - keep_ids:
+        for source_id in (set(held) | {r.id for r, _, _ in groups}) - keep_ids:
             self.store.delete_source(source_id)  # removed, now a duplicate, an old version, or a crash's orphan
         self._collect_texts(keep_ids | was_indexed)
         report.chunks_total = self.store.count()

@@ -157,8 +157,10 @@ class KeywordIndex:
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:
         """The saved index, or None if there is none (callers rebuild it)."""
+        current = cls.current_folder(folder)
+        if current is None:
+            return None
         try:
-            current = folder / (folder / "CURRENT").read_text().strip()
             saved = json.loads((current / "ids.json").read_text())
             ids = saved["ids"]
         except (OSError, ValueError, KeyError):

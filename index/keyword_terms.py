@@ -69,8 +69,10 @@ class _Packed:
         return np.diff(self.offsets)
 
     def select(self, keep: np.ndarray) -> _Packed:
-        values = self.values[np.repeat(keep, self.lengths)]
-        return _Packed(self.vocab, values, np.concatenate([[0], np.cumsum(self.lengths[keep])]).astype(np.int64))
+        """The rows where `keep` is true; words no row holds any more leave the vocabulary."""
+        used, values = np.unique(self.values[np.repeat(keep, self.lengths)], return_inverse=True)
+        offsets = np.concatenate([[0], np.cumsum(self.lengths[keep])]).astype(np.int64)
+        return _Packed([self.vocab[i] for i in used], values.astype(np.int32), offsets)
 
     def extend(self, rows: Iterable[Sequence[str]]) -> _Packed:
         index = {word: i for i, word in enumerate(self.vocab)}
@@ -114,14 +116,8 @@ class ChunkTerms:
         return out
 
     def extend(self, chunks: Iterable[ChunkText]) -> None:
-        chunks = list(chunks)
-        self.extend_texts_of([(c.id, c.source_id, keyword_text(c)) for c in chunks])
-
-    def extend_texts(self, source_id: str, ids: Sequence[str], texts: Sequence[str]) -> None:
-        """Chunks given as plain text (already what `keyword_text` makes)."""
-        self.extend_texts_of([(i, source_id, t) for i, t in zip(ids, texts, strict=True)])
-
-    def extend_texts_of(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        """Tokenise `chunks` and add them."""
+        rows = [(c.id, c.source_id, keyword_text(c)) for c in chunks]
         self.ids += [chunk_id for chunk_id, _, _ in rows]
         self.sources += [source_id for _, source_id, _ in rows]
         self.terms = self.terms.extend(terms(text) or [EMPTY] for _, _, text in rows)
