@@ -1,5 +1,7 @@
 """Ingest speed of two versions of recap, side by side: a large first ingest, then one more recap.
 
+    .venv/bin/python bench/ingest_speed.py --filler-chunks 10000       # this tree alone
+
     git worktree add /tmp/recap-before <commit> --detach   # or: git archive <commit> | tar -x -C /tmp/recap-before
     .venv/bin/python bench/ingest_speed.py --before /tmp/recap-before --filler-chunks 5000
 
@@ -60,7 +62,7 @@ def one_more(workdir: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--before", type=Path, required=True, help="A source tree of the version to compare with.")
+    parser.add_argument("--before", type=Path, help="A source tree of the version to compare with (default: none).")
     parser.add_argument("--filler-chunks", type=int, default=5000)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--workdir", type=Path, help="Keep data here (default: a temporary folder).")
@@ -73,7 +75,7 @@ def main() -> None:
         write_filler(filler, args.filler_chunks)
     paths = [BUNDLED_CORPUS, filler]
     words = words_in(BUNDLED_CORPUS) + words_in(filler)
-    versions = {"before": args.before.resolve(), "after": REPO}
+    versions = ({"before": args.before.resolve()} if args.before else {}) | {"after": REPO}
     first: dict[str, list[tuple[float, float]]] = {v: [] for v in versions}
     extra: dict[str, list[tuple[float, float]]] = {v: [] for v in versions}
     recall: dict[str, float] = {}
