@@ -111,7 +111,7 @@ def fill(workdir: Path, settings: Settings, chunks: int, noise: float) -> None:
     catalog = Catalog.load(settings.data_dir / settings.collection)
     seeds = np.load(workdir / "seeds.npy")
     pool = pool_of(workdir)
-    real = sum(r.chunk_count for r in catalog.indexed())
+    real = sum(r.chunk_count for r in catalog.indexed() if not r.id.startswith("filler-"))  # the recaps alone
     docs = (chunks - real) // CHUNKS_PER_DOC
     done = sum(1 for r in catalog.records.values() if r.id.startswith("filler-"))
     per_batch = BATCH // CHUNKS_PER_DOC
