@@ -10,21 +10,22 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 from index.catalog import Catalog, SourceRecord
-from index.chunking import Chunk, chunk_document, plain
+from index.chunking import Chunk, chunk_document
 from index.clean import Structure, structure
-from index.dedup import signature, similarity
+from index.dedup import find_duplicates, signature
 from index.documents import MANIFEST_NAME, Document, check_supported, file_hash, load_document, read_bytes
 from index.embeddings import Embedder
 from index.errors import BadDocumentError
 from index.item_ingest import refresh_items
 from index.keyword import KeywordIndex
+from index.keyword_terms import ChunkTerms, refresh
 from index.lock import writer_lock
 from index.sentence_vectors import embed_document
 from index.settings import Settings
@@ -130,15 +131,12 @@ def _preference(record: SourceRecord) -> tuple[int, int, str]:
 
 
 def _assign_duplicates(records: dict[str, SourceRecord], threshold: float) -> None:
-    canon: list[SourceRecord] = []
-    for record in sorted(records.values(), key=_preference):
-        best = max(canon, key=lambda c: similarity(c.signature, record.signature), default=None)
-        score = similarity(best.signature, record.signature) if best else 0.0
-        if best is not None and score >= threshold:
-            record.duplicate_of, record.similarity = best.id, score
-        else:
-            record.duplicate_of, record.similarity = None, 0.0
-            canon.append(record)
+    ordered = sorted(records.values(), key=_preference)
+    found = find_duplicates([(r.path, r.signature) for r in ordered], threshold)
+    for record in ordered:
+        match = found.get(record.path)
+        record.duplicate_of = records[match.canonical].id if match else None
+        record.similarity = match.similarity if match else 0.0
 
 
 # What the stored vectors depend on: a question must be embedded the same way the index was.
@@ -238,13 +236,12 @@ class Ingestor:
         self._apply(old, records, prepared, rebuild_all, report, progress)
         return report
 
-    def _damaged(self, old: dict[str, SourceRecord]) -> set[str]:
+    def _damaged(self, old: dict[str, SourceRecord], held: dict[str, int]) -> set[str]:
         """Ids of indexed sources whose chunks in the store are not the number the catalog recorded.
 
         The catalog is written last, so after a crash it still describes the previous, complete
         index; this catches the rest (a store that lost writes, or was changed behind our back).
         """
-        held = self.store.source_counts()
         damaged = {r.id for r in old.values() if r.duplicate_of is None and held.get(r.id, 0) != r.chunk_count}
         if damaged:
             log.warning("%d source(s) have missing or extra chunks; re-indexing them", len(damaged))
@@ -266,7 +263,8 @@ class Ingestor:
         committed catalog intact; the orphans it left are removed by the next run.
         """
         was_indexed = {r.id for r in old.values() if r.duplicate_of is None}
-        damaged = self._damaged(old)
+        held = self.store.source_counts()  # one pass over the store's metadata (it grows with the index)
+        damaged = self._damaged(old, held)
         to_index = [
             r
             for key, r in records.items()
@@ -290,14 +288,16 @@ class Ingestor:
         self._embed_and_store(groups, progress)
         self._refresh_items(groups, records, keep_ids, was_indexed)
         report.chunks_added = sum(len(chunks) for _, _, chunks in groups)
-        self.refresh_keyword_index(keep_ids)  # before the commit: a reader reloads it when the catalog changes
+        indexed = {r.id: r.chunk_count for r in records.values() if r.duplicate_of is None}
+        fresh = [c for _, _, chunks in groups for c in chunks]
+        self.refresh_keyword_index(indexed, fresh)  # before the commit: a reader reloads it when the catalog changes
         update_topics(self.catalog.folder, self.store, keep_ids, {r.id for r, _, _ in groups}, self.embedder)
 
         self.catalog.records = records
         self.catalog.config = self._config()
         self.catalog.save()  # the commit point
 
-        for source_id in set(self.store.source_counts()) - keep_ids:
+        for source_id in (set(held) | {r.id for r, _, _ in groups}) - keep_ids:
             self.store.delete_source(source_id)  # removed, now a duplicate, an old version, or a crash's orphan
         self._collect_texts(keep_ids | was_indexed)
         report.chunks_total = self.store.count()
@@ -348,20 +348,16 @@ class Ingestor:
                 log.debug("stored %d chunks of %s", len(chunks), record.path)
                 bar.update(len(chunks))
 
-    def refresh_keyword_index(self, source_ids: set[str] | None = None) -> KeywordIndex:
-        """BM25 over the chunks of `source_ids` (default: the catalog's indexed sources)."""
-        if source_ids is None:
-            source_ids = {r.id for r in self.catalog.indexed()}
-        folder = self.catalog.folder / "bm25"
-        current = KeywordIndex.load(folder)
-        index = keyword_index_for(self.store, source_ids)
-        if current is not None and sorted(current.ids) == sorted(index.ids):
-            return current
-        index.save(folder)
-        return index
+    def refresh_keyword_index(
+        self, indexed: Mapping[str, int] | None = None, fresh: Sequence[Chunk] = ()
+    ) -> KeywordIndex:
+        """BM25 over the chunks of `indexed` (source id -> chunk count; default: the catalog's indexed
+        sources): `fresh` chunks are tokenised, the others' terms come from the last refresh."""
+        if indexed is None:
+            indexed = {r.id: r.chunk_count for r in self.catalog.indexed()}
+        return refresh(self.catalog.folder / "bm25", self.store, indexed, fresh)
 
 
 def keyword_index_for(store: VectorStore, source_ids: set[str]) -> KeywordIndex:
     """BM25 over the stored chunks of `source_ids`, built in memory."""
-    stored = [c for c in store.all_chunks() if c.source_id in source_ids]
-    return KeywordIndex.build([c.id for c in stored], [plain(f"{c.section_title}\n{c.text}") for c in stored])
+    return ChunkTerms.from_chunks(c for c in store.all_chunks() if c.source_id in source_ids).index()

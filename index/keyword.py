@@ -9,7 +9,7 @@ import math
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -125,13 +125,17 @@ class KeywordIndex:
                 vocabulary[word] = vocabulary.get(word, 0) + 1
         return cls(list(ids), retriever, vocabulary)
 
-    def save(self, folder: Path) -> None:
-        """Write into a new subfolder, then switch the CURRENT pointer: readers never see half an index."""
+    def save(self, folder: Path, beside: Callable[[Path], None] | None = None) -> None:
+        """Write into a new subfolder, then switch the CURRENT pointer: readers never see half an index.
+
+        `beside` writes more files into that subfolder before it becomes current."""
         version = fingerprint(self.ids)
         target = folder / version
         target.mkdir(parents=True, exist_ok=True)
         if self._retriever is not None:
             self._retriever.save(str(target), show_progress=False)
+        if beside is not None:
+            beside(target)
         payload = {"fingerprint": version, "ids": self.ids, "vocabulary": self.vocabulary}
         (target / "ids.json").write_text(json.dumps(payload))
         pointer = folder / "CURRENT.tmp"
@@ -142,11 +146,21 @@ class KeywordIndex:
         for old in [d for d in versions if d.name != version][1:]:
             shutil.rmtree(old, ignore_errors=True)
 
+    @staticmethod
+    def current_folder(folder: Path) -> Path | None:
+        """The subfolder of the current version, or None if there is none."""
+        try:
+            return folder / (folder / "CURRENT").read_text().strip()
+        except OSError:
+            return None
+
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:
         """The saved index, or None if there is none (callers rebuild it)."""
+        current = cls.current_folder(folder)
+        if current is None:
+            return None
         try:
-            current = folder / (folder / "CURRENT").read_text().strip()
             saved = json.loads((current / "ids.json").read_text())
             ids = saved["ids"]
         except (OSError, ValueError, KeyError):
