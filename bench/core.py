@@ -12,7 +12,8 @@ All figures come from one run, side by side, on the bundled recaps:
   for on the server), and, when Playwright and Debian's chromium are installed, the time from
   clicking the tab to the map on screen;
 - warm extractive ask: `Assistant.ask` over the evaluation questions with everything loaded, p50;
-- 1M chunks: see bench/scale.py (a simulation; not run here).
+- 1M chunks: `recap search` p50 on the index bench/million.py simulates (`--million DIR`: its workdir),
+  embedded and behind `chroma run`.
 The machine is shared: take the figures of one run together, not against another run's.
 """
 
@@ -233,17 +234,27 @@ def warm_figures(data_dir: Path) -> list[Figure]:
     return [Figure("warm extractive ask p50", 40, statistics.median(latencies), "ms", note=note)]
 
 
-def scale_figures() -> list[Figure]:
-    note = "1M simulation: bench/scale.py"
-    return [
-        Figure("1M chunks: query p50, embedded", 100, None, "ms", note=note),
-        Figure("1M chunks: query p50, `chroma run`", 100, None, "ms", note=note),
-    ]
+def million_figures(workdir: Path | None) -> list[Figure]:
+    """`recap search` p50 on the simulated 1M-chunk index bench/million.py built in `workdir`, if given."""
+    names = {"embedded": "1M chunks: query p50, embedded", "server": "1M chunks: query p50, `chroma run`"}
+    if workdir is None or not (workdir / "data" / "chroma").is_dir():
+        return [Figure(name, 100, None, "ms", note="build it: bench/million.py --workdir DIR, then --million DIR")
+                for name in names.values()]  # fmt: skip
+    from million import measure, settings_for
+
+    figures = []
+    for kind, name in names.items():
+        measured = measure(workdir, settings_for(workdir), kind)
+        note = (f"{measured.chunks:,} chunks; p95 {measured.search[1]:.0f} ms; dense query alone p50 "
+                f"{measured.dense[0]:.0f} ms")  # fmt: skip
+        figures.append(Figure(name, 100, measured.search[0], "ms", note=note))
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="new processes per cold figure")
+    parser.add_argument("--million", type=Path, help="the --workdir of a bench/million.py build: time its 1M index")
     args = parser.parse_args()
     steps: list[Callable[[Path], list[Figure]]] = [
         lambda d: cold_figures(d, args.runs),
@@ -255,7 +266,7 @@ def main() -> None:
         figures = ingest_figures(data_dir)
         for step in steps:
             figures += step(data_dir)
-    figures += scale_figures()
+    figures += million_figures(args.million)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"{'figure':<46} {'target':>14} {'measured':>14}  verdict")
     for figure in figures:

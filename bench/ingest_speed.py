@@ -31,11 +31,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from embedding_options import seeded, words_in
-from scale import measure_queries, write_filler
+from scale import write_filler
 
-from assistant import Assistant
 from index.embeddings import Embedder
-from index.settings import BUNDLED_CORPUS, Settings
+from index.settings import BUNDLED_CORPUS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -50,6 +49,19 @@ def recap_ingest(code: Path, data_dir: Path, paths: list[Path]) -> tuple[float, 
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def recall_at_5(code: Path, data_dir: Path) -> float:
+    """Evidence recall@5 of the evaluation questions on `data_dir`, searched by the version that built it
+    (another version may read its index differently, or refuse it)."""
+    script = (
+        f"import sys; sys.path.insert(0, {str(REPO / 'bench')!r}); from scale import measure_queries; "
+        "from assistant import Assistant; from index.settings import Settings; "
+        f"print(measure_queries(Assistant(Settings(data_dir={str(data_dir)!r}), auto_ingest=False))[2])"
+    )
+    env = {**os.environ, "RECAP_LLM": "extractive", "PYTHONPATH": str(code)}
+    done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, env=env, cwd=code)
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def one_more(workdir: Path) -> Path:
@@ -88,7 +100,7 @@ def main() -> None:
                 extra[name].append(recap_ingest(code, data_dir, [one_more(workdir)]))
                 print(f"{name}: {first[name][-1]}, one more {extra[name][-1]}", file=sys.stderr, flush=True)
                 if repeat == 0:
-                    recall[name] = measure_queries(Assistant(Settings(data_dir=data_dir), auto_ingest=False))[2]
+                    recall[name] = recall_at_5(code, data_dir)
         print(f"{words:,} words of input ({args.filler_chunks:,} filler chunks and the bundled recaps)")
         print("| version | ingest s (CPU s) | words/s | words per CPU-s | one more recap: s (CPU s) | recall@5 |")
         print("|---|---|---|---|---|---|")

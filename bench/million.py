@@ -229,7 +229,36 @@ def bm25_memory_mb(folder: Path) -> float:
     return size / 1e6
 
 
-def measure(workdir: Path, settings: Settings, store_kind: str) -> str:
+@dataclass(frozen=True)
+class StoreFigures:
+    """What one store of the 1M index measured: latencies in ms (p50, p95), sizes in MB."""
+
+    store: str
+    chunks: int
+    open_s: float
+    dense: tuple[float, float]
+    search: tuple[float, float]
+    ask: tuple[float, float]
+    rss_mb: float
+    server_rss_mb: float
+    bm25_mb: float
+    disk_mb: float
+
+    def row(self) -> str:
+        return (
+            f"| {self.store} | {self.chunks:,} | {self.open_s:.1f} | {self.dense[0]:.1f} / {self.dense[1]:.1f} "
+            f"| {self.search[0]:.1f} / {self.search[1]:.1f} | {self.ask[0]:.1f} / {self.ask[1]:.1f} "
+            f"| {self.rss_mb:.0f} | {self.server_rss_mb:.0f} | {self.bm25_mb:.0f} | {self.disk_mb:,.0f} |"
+        )
+
+
+def settings_for(workdir: Path) -> Settings:
+    return Settings(data_dir=workdir / "data", llm="extractive")
+
+
+def measure(workdir: Path, settings: Settings, store_kind: str) -> StoreFigures:
+    """Open the index (embedded, or behind a `chroma run` of its folder) and time the evaluation questions:
+    a dense query alone, a whole `search` (dense + sentences + BM25 + fusion), and an extractive `ask`."""
     server = None
     if store_kind == "server":
         server, url = start_chroma(settings.chroma_path())
@@ -256,14 +285,17 @@ def measure(workdir: Path, settings: Settings, store_kind: str) -> str:
             t = time.perf_counter()
             assistant.ask(q)
             ask.append((time.perf_counter() - t) * 1000)
-        rss = rss_mb(os.getpid()) - base_rss
-        server_rss = rss_mb(server.pid) if server else 0.0
-        disk = disk_usage(settings.data_dir) / 1e6
-        bm25 = bm25_memory_mb(settings.data_dir / settings.collection / "bm25")
-        return (
-            f"| {store_kind} | {chunks:,} | {opened:.1f} | {p(dense, 50):.1f} / {p(dense, 95):.1f} "
-            f"| {p(search, 50):.1f} / {p(search, 95):.1f} | {p(ask, 50):.1f} / {p(ask, 95):.1f} "
-            f"| {rss:.0f} | {server_rss:.0f} | {bm25:.0f} | {disk:,.0f} |"
+        return StoreFigures(
+            store=store_kind,
+            chunks=chunks,
+            open_s=opened,
+            dense=(p(dense, 50), p(dense, 95)),
+            search=(p(search, 50), p(search, 95)),
+            ask=(p(ask, 50), p(ask, 95)),
+            rss_mb=rss_mb(os.getpid()) - base_rss,
+            server_rss_mb=rss_mb(server.pid) if server else 0.0,
+            bm25_mb=bm25_memory_mb(settings.data_dir / settings.collection / "bm25"),
+            disk_mb=disk_usage(settings.data_dir) / 1e6,
         )
     finally:
         if server:
@@ -291,7 +323,7 @@ def main() -> None:
     parser.add_argument("--stores", nargs="+", choices=["embedded", "server"], default=["embedded", "server"])
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    settings = Settings(data_dir=args.workdir / "data", llm="extractive")
+    settings = settings_for(args.workdir)
     if "prepare" in args.phases:
         prepare(args.workdir, settings, args.seeds)
     if "fill" in args.phases:
@@ -304,7 +336,7 @@ def main() -> None:
               "| RSS MB | server RSS MB | BM25 MB | disk MB |")  # fmt: skip
         print("|---|---|---|---|---|---|---|---|---|---|")
         for kind in args.stores:
-            print(measure(args.workdir, settings, kind), flush=True)
+            print(measure(args.workdir, settings, kind).row(), flush=True)
     if "ingest-parts" in args.phases:
         ingest_parts(args.workdir, settings, args.old_bm25)
 
