@@ -9,6 +9,7 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, ViewportSize
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -118,3 +119,22 @@ def tab_to(page: Page, selector: str, *, backwards: bool = False, limit: int = 8
         if focused(page, selector):
             return
     raise AssertionError(f"{limit} presses of {key} never reached {selector}")
+
+
+def choose_file_by_keyboard(page: Page, button: str, path: Path, attempts: int = 3) -> None:
+    """Open the file chooser of the focused `button` with Space (then Enter), and pick `path`.
+
+    Headless Chromium drops a keyboard-opened file chooser now and then, even on a bare <button>
+    outside Gradio, more often on a busy machine: each attempt checks the focus is still on the
+    button and presses again. A button that never opens one fails.
+    """
+    for attempt in range(attempts):
+        assert focused(page, button), f"the focus left {button}"
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Space" if attempt % 2 == 0 else "Enter")
+        except PlaywrightTimeout:
+            continue
+        chooser.value.set_files(str(path))
+        return
+    raise AssertionError(f"neither Space nor Enter opened a file chooser from {button} in {attempts} presses")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pages import ANSWER_TIMEOUT, SIZES, focused, opened, tab_to
+from pages import ANSWER_TIMEOUT, SIZES, choose_file_by_keyboard, focused, opened, tab_to
 from playwright.sync_api import Browser, Page
 
 from index.settings import Settings
@@ -76,11 +76,7 @@ def test_the_whole_flow_works_by_keyboard_alone(
         tab_to(page, "#recap-upload button.upload-container")
         path = tmp_path / f"corridor-{size}.md"
         path.write_text(RECAP.format(where=size), encoding="utf-8")
-        # Space, as for any button: headless Chromium opens a file chooser from Enter only now and then,
-        # even on a bare <button> outside Gradio.
-        with page.expect_file_chooser() as chooser:
-            page.keyboard.press("Space")
-        chooser.value.set_files(str(path))
+        choose_file_by_keyboard(page, "#recap-upload button.upload-container", path)
         page.locator("#recap-report li").first.wait_for(timeout=ANSWER_TIMEOUT)
         assert "added" in page.locator("#recap-report").inner_text()
         page.locator("#recap-library").get_by_text(f"Corridor notes from {size}").wait_for()
