@@ -255,17 +255,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="new processes per cold figure")
     parser.add_argument("--million", type=Path, help="the --workdir of a bench/million.py build: time its 1M index")
+    parser.add_argument("--million-only", action="store_true", help="only the 1M rows (with --million)")
     args = parser.parse_args()
     steps: list[Callable[[Path], list[Figure]]] = [
         lambda d: cold_figures(d, args.runs),
         serve_figures,
         warm_figures,
     ]
-    with tempfile.TemporaryDirectory(prefix="recap-bench-") as tmp:
-        data_dir = Path(tmp) / "data"
-        figures = ingest_figures(data_dir)
-        for step in steps:
-            figures += step(data_dir)
+    figures: list[Figure] = []
+    if not args.million_only:
+        with tempfile.TemporaryDirectory(prefix="recap-bench-") as tmp:
+            data_dir = Path(tmp) / "data"
+            figures = ingest_figures(data_dir)
+            for step in steps:
+                figures += step(data_dir)
     figures += million_figures(args.million)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"{'figure':<46} {'target':>14} {'measured':>14}  verdict")
