@@ -57,10 +57,15 @@ def opened(browser: Browser, url: str, viewport: ViewportSize, theme: str = "lig
         page.close()
 
 
-def ask(page: Page, question: str) -> None:
-    """Type `question`, send it, and wait until its answer and its cards are shown."""
+def send(page: Page, question: str) -> None:
+    """Type `question` and send it, without waiting for the answer."""
     page.locator("#recap-question textarea").fill(question)
     page.locator("#recap-ask").click()
+
+
+def ask(page: Page, question: str) -> None:
+    """Type `question`, send it, and wait until its answer and its cards are shown."""
+    send(page, question)
     page.wait_for_selector("#recap-status .recap-badge", timeout=ANSWER_TIMEOUT)
     settle(page)
 

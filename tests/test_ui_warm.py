@@ -22,7 +22,8 @@ import httpx
 import pytest
 from gradio_client import Client
 from ollama_server import Reply, ScriptedOllama
-from playwright.sync_api import Browser, Page, sync_playwright
+from pages import ANSWER_TIMEOUT, send
+from playwright.sync_api import Browser
 from servers import copy_index, free_port
 from test_generative import WASM, wasm_answer
 
@@ -33,10 +34,7 @@ from index.settings import Settings
 pytestmark = [pytest.mark.slow]
 
 RECAP = Path(sys.executable).with_name("recap")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-START_TIMEOUT = 240  # s: a cold process loads torch, the model and Chroma on a shared 2-core machine
-ANSWER_TIMEOUT = 60_000  # ms
+START_TIMEOUT = 240  # s: a new process loads the model, Chroma and the topic map, on a shared 2-core machine
 
 
 @contextmanager
@@ -79,21 +77,6 @@ def _read_into(stream: Any, put: Callable[[str], None]) -> None:
         put(line)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def ask(page: Page, question: str) -> None:
-    page.locator("#recap-question textarea").fill(question)
-    page.locator("#recap-ask").click()
-
-
 @pytest.mark.browser
 def test_first_answer_and_topic_map_right_after_serving_on(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory, corpus_index: Path, artifacts: Path
@@ -104,7 +87,7 @@ def test_first_answer_and_topic_map_right_after_serving_on(
         page.goto(url)
         page.wait_for_selector("#recap-question textarea")
         loaded = time.perf_counter() - ready
-        ask(page, WASM)
+        send(page, WASM)
         page.wait_for_selector("#recap-status .recap-badge", timeout=ANSWER_TIMEOUT)
         first_answer = time.perf_counter() - ready
         assert page.locator("#recap-cards .recap-card").count() >= 3
@@ -166,7 +149,7 @@ def test_the_browser_shows_the_quotes_then_the_models_answer(
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.goto(server.url)
-            ask(page, WASM)
+            send(page, WASM)
             bubble = lambda: page.locator("#recap-chat .bot").last.inner_text()  # noqa: E731
             wait_for(lambda: "speak to this" in bubble(), "the quotes")
             assert not page.locator("#recap-status .recap-badge").count()  # the model's answer is not in yet
