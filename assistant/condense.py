@@ -15,7 +15,13 @@ _FOLLOW_UP = re.compile(
     r"^\s*(?:and|but|also|ok(?:ay)?|so)?[\s,]*(?:what|how)?\s*(?:about|regarding|re:?|on)\s+(?P<topic>.+?)[\s?.!]*$",
     re.IGNORECASE,
 )
-_TOPIC_IN_QUESTION = re.compile(r"\b(?:about|on|regarding)\s+(?P<topic>[^?]+)\??\s*$", re.IGNORECASE)
+# "on" introduces a topic only after a word of speaking or viewing ("thoughts on X", "a talk on X"), not
+# in "on the same page", "on the show floor" or "on Kubernetes, in Haintz's view".
+_TOPIC_IN_QUESTION = re.compile(
+    r"(?:\babout|\bregarding|\b(?:thoughts?|views?|takes?|opinions?|say|said|write|wrote|spoke|speak|talks?|talked|"
+    r"sessions?|keynotes?|focus(?:ed)?|touch(?:ed)?|comment(?:ed)?)\s+on)\s+(?P<topic>[^?]+)\??\s*$",
+    re.IGNORECASE,
+)
 # A short question that leans on the one before: it opens with a connective, or points back with a pronoun.
 _LEANS_BACK = re.compile(
     r"^\s*(?:and|but|also|so|then)\b|\b(?:it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b",

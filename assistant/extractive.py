@@ -28,7 +28,8 @@ from assistant.catalogue import MentionSpans, mention_spans
 from assistant.condense import Turn, condense, topic_of
 from assistant.evidence import Candidate, candidates, weak_evidence
 from assistant.planning import planned_answer
-from assistant.question import AnswerType, Kind, Question, analyse
+from assistant.polarity import tone
+from assistant.question import AnswerType, Kind, Question, analyse, asks_for_several
 from assistant.retrieval import Retrieval
 from assistant.selector import Policy, Selector, shipped_selector
 from assistant.span_check import check_span
@@ -50,6 +51,7 @@ _ASKS = {
     AnswerType.PLACE: "where",
     AnswerType.DATE: "when",
 }
+_VIEW_KINDS = (Kind.YESNO, Kind.OPINION, Kind.AGREEMENT)
 _STOP = re.compile(r"^(?:the|a|an|of|in|on|at|to|for|and|or|with|about|what|which|who|how|does|do|did|it|is|are)$")
 
 
@@ -81,8 +83,9 @@ def select(
 ) -> Selection:
     """The quotes for `question` from scored candidates (spans not yet grown), or an abstention.
 
+    A question after a critical view ("was anybody unimpressed…?") is not answered with praise.
     Abstains when the evidence is `weak` (see `evidence.weak_evidence`), when the question asks for
-    a kind of thing (a person, a date) that no sentence on the question holds, or when no sentence
+    a kind of thing (a person, a date) that no sentence on the question holds (`typed_share`), or when no sentence
     is likely enough to answer (`abstain_below`). A comparison of named recaps is never abstained on
     as a whole: each named recap gets its best sentence, or is said to be silent. Views (opinions,
     agreement) give each recap that speaks a seat.
@@ -91,10 +94,19 @@ def select(
     if not found or (weak and not comparing):
         return Selection(abstain_reason="evidence")
     ranked = sorted(zip(found, (float(p) for p in probabilities), strict=True), key=lambda cp: -cp[1])
+    if question.kind in _VIEW_KINDS and tone(question.text) < 0:
+        # "Was anybody unimpressed…?", "Did anyone criticise…?": praise is no answer, however close, and
+        # a critical sentence likely enough to be quoted comes first.
+        ranked = [(c, p) for c, p in ranked if tone(c.quote) <= 0]
+        ranked.sort(key=lambda cp: not (tone(cp[0].quote) < 0 and cp[1] >= policy.quote_at / 2))
     if question.answer_type is not AnswerType.NONE:
-        ranked = [(c, p) for c, p in ranked if c.type_match]
-        if not ranked:
+        typed = [(c, p) for c, p in ranked if c.type_match]
+        # A question after several things ("who gave keynotes?") is answered by each sentence naming one,
+        # however many sentences about the topic name none.
+        one = not comparing and not asks_for_several(question.text)
+        if not typed or (one and typed[0][1] < policy.typed_share * ranked[0][1]):
             return Selection(abstain_reason="type")
+        ranked = typed
     best = ranked[0][1]
     if not comparing and best < policy.abstain_below:
         return Selection(abstain_reason="evidence")
@@ -286,7 +298,7 @@ def extractive_answer(
     found = candidates(retrieval, store, texts, question, mentions)
     probabilities = selector.probabilities(np.stack([c.features for c in found])) if found else np.zeros(0)
     weak = weak_evidence(found, retrieval, question, settings)
-    selection = select(question, found, probabilities, selector.policy, named, weak)
+    selection = select(question, found, probabilities, selector.policy_for(question.kind), named, weak)
     if selection.abstain_reason:
         unknown = retrieval.unknown_words if selection.abstain_reason == "evidence" else []
         text = abstention(retrieval.best_similarity, settings.relevance_floor, unknown, question)

@@ -12,11 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.catalogue import CatalogueItem, ItemMention, view_items
+import numpy as np
+
+from assistant.catalogue import CatalogueItem, ItemMention, mention_spans, view_items
 from assistant.context import NumberedPassage
 from assistant.enumeration import enumeration_answer
+from assistant.evidence import candidates
+from assistant.question import analyse
 from assistant.relevance import Fit, fits, topic_terms
 from assistant.retrieval import Retrieval
+from assistant.selector import shipped_selector
 from assistant.types import Answer, Citation
 from assistant.view import IndexView
 from index.events import conference_edition
@@ -25,6 +30,11 @@ from index.settings import Settings
 MAX_ITEMS = 10  # a list a reader takes in at a glance; `recap catalogue` has the rest
 PER_KIND = 4  # when a question asks for several kinds, no one kind crowds out the others
 GENERAL_FLOOR = -1.0  # a question with no topic ("which co-located events…") lists every item of its kinds
+# An item on a topic is listed when the sentence that mentions it is at least this likely to answer
+# the question, as the sentence selector (assistant/selector.py) scores it among the retrieved
+# passages. Chosen on the dev questions that take this route (a bar relative to the best item's
+# probability was tried too and added nothing on dev).
+ITEM_BAR = 0.1
 
 # The nouns that name a kind of item, and the kinds they ask for.
 _NOUNS: list[tuple[str, tuple[str, ...]]] = [
@@ -40,10 +50,23 @@ _NOUNS: list[tuple[str, tuple[str, ...]]] = [
 _ANY_NOUN = "|".join(f"(?:{n})" for n, _ in _NOUNS)
 # "Which talks…", "what well-known cloud native projects…" (not "what was NVIDIA's keynote called?").
 _ASK_FOR = re.compile(
-    rf"\b(?:which|what)\s+(?:(?!(?:was|is|were|are|did|does|do|had|has|of)\b)[\w'’-]+\s+){{0,3}}(?:{_ANY_NOUN})\b", re.I
+    rf"\b(?:which|what)\s+(?:(?!(?:was|is|were|are|did|does|do|had|has|of)\b)[\w'’-]+\s+){{0,3}}(?P<noun>{_ANY_NOUN})\b",
+    re.I,
+)
+# "Which company…", "which sandbox project…": one thing asked for, not a list.
+_SINGULAR = re.compile(
+    r"(?i)(?:event|conference|meetup|recording|video|playlist|talk|session|presentation|speaker|person|"
+    r"company|vendor|organi[sz]ation|enterprise|startup|firm|project|tool|framework|product|keynote|"
+    r"announcement)"
 )
 _WHO_SPOKE = re.compile(r"\bwho\s+(?:spoke|presented|talked|gave\s+(?:a\s+)?talks?)\s+(?:about|on)\b", re.I)
-_PLANNING = re.compile(r"\b(?:should\s+i|worth\s+(?:watching|catching|attending)|prioriti[sz]e)\b", re.I)
+_PLANNING = re.compile(
+    r"\b(?:should\s+i|worth\s+(?:watching|catching|attending)|prioriti[sz]e|which\s+(?:one\s+)?should\s+(?:it|that)\s+be"
+    r"|only\s+(?:have\s+)?(?:time|room)\s+for)\b",
+    re.I,
+)
+# "If I only have time for one co-located event": one thing asked for.
+_ONE = re.compile(rf"\bone\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{_ANY_NOUN})\b", re.I)
 # What a planning question's verbs ask for, when it names no kind.
 _VERBS: list[tuple[str, tuple[str, ...]]] = [
     (r"watch(?:ing)?|catch(?:ing)?", ("talk", "keynote", "recording")),
@@ -75,9 +98,51 @@ def planned_answer(question: str, retrieval: Retrieval, view: IndexView, setting
         return enumeration_answer(question, retrieval, view)  # a list of things that are no items
     items = [i for i in view_items(view) if i.kind in kinds and not is_edition(i, settings.conference)]
     chosen = choose(items, retrieval, view)
+    one = asks_for_one(question)
+    if topic_terms(retrieval.query) and (one or not _PLANNING.search(question)):
+        # A planning question ("which talks should I watch…") lists every item that fits: a planner
+        # wants the candidates. The selector's bar cost it items on both splits (see docs/benchmarks.md).
+        chosen = likely_answers(chosen, question, retrieval, view, 1 if one else MAX_ITEMS)
+    elif one:  # "only time for one co-located event": the one a recap recommends, else the most mentioned
+        chosen = sorted(chosen, key=lambda fit: not fit.why.recommends)[:1]
     if not chosen:
         return None
     return list_answer(question, chosen, kinds)
+
+
+def asks_for_one(question: str) -> bool:
+    """ "Which company talked about…" asks for one thing; "which companies…", "which talks…" for a list."""
+    match = _ASK_FOR.search(question) or _ONE.search(question)
+    return match is not None and _SINGULAR.fullmatch(match.group("noun").split()[-1]) is not None
+
+
+def likely_answers(chosen: list[Fit], question: str, retrieval: Retrieval, view: IndexView, limit: int) -> list[Fit]:
+    """The fitting items whose mention sentence the sentence selector finds likely to answer the
+    question (`ITEM_BAR`), most likely first, each cited by that sentence. An item
+    mentioned only outside the retrieved passages has no such score and is left out: nothing ties
+    it to the question but its words."""
+    if not chosen:
+        return []
+    texts = view.texts(p.source.id for p in retrieval.passages)
+    found = candidates(
+        retrieval, view.store, texts, analyse(question, len(retrieval.named_sources)), mention_spans(view)
+    )
+    if not found:
+        return []
+    probabilities = shipped_selector().probabilities(np.stack([c.features for c in found]))
+    scored: list[tuple[float, Fit]] = []
+    for fit in chosen:
+        best: tuple[float, ItemMention] | None = None
+        for mention in fit.item.mentions:
+            for candidate, p in zip(found, probabilities, strict=True):
+                same = candidate.source.id == mention.source.id and candidate.start < mention.end
+                if same and mention.start < candidate.end and (best is None or p > best[0]):
+                    best = (float(p), mention)
+        if best is not None:
+            scored.append((best[0], Fit(fit.item, fit.score, best[1], fit.chunk_id)))
+    kept = [(p, f) for p, f in scored if p >= ITEM_BAR]
+    kept.sort(key=lambda pf: -pf[0])
+    return [f for _, f in kept[:limit]]
 
 
 def is_edition(item: CatalogueItem, conference: str) -> bool:
@@ -133,7 +198,7 @@ def list_answer(question: str, chosen: Sequence[Fit], kinds: tuple[str, ...]) ->
         lines.append(f"- {describe(fit.item)}: {who} {verb}: “{mention.quote}” [{n}]")
         citations.append(mention.citation(n, fit.chunk_id, max(fit.score, 0.0)))
     noun = _noun(kinds, len(chosen))
-    text = f"The recaps name {len(chosen)} {noun} that fit:\n\n" + "\n".join(lines)
+    text = f"The recaps name {len(chosen)} {noun} that fit{'s' if len(chosen) == 1 else ''}:\n\n" + "\n".join(lines)
     return Answer(text=text, citations=citations, abstained=False, backend="extractive", question=question)
 
 

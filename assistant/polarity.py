@@ -41,10 +41,11 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     (
         "good great fantastic excellent amazing awesome wonderful impressive useful helpful valuable positive "
         "enjoyable superb brilliant outstanding successful popular exciting interesting love loved enjoyed praise "
-        "praised best better happy fun optimistic enthusiastic welcome welcomed cheered comfortable",
+        "praised best better happy fun optimistic enthusiastic welcome welcomed cheered comfortable impressed",
         "bad poor terrible awful disappointing disappointed useless unhelpful worthless negative boring dull "
         "mediocre unsuccessful failure flop unpopular hate hated disliked criticise criticised criticize criticized "
-        "worst worse badly unhappy pessimistic sceptical skeptical unwelcome booed discomfort uncomfortable",
+        "worst worse badly unhappy pessimistic sceptical skeptical unwelcome booed discomfort uncomfortable "
+        "unimpressed underwhelmed underwhelming chagrin complain complained annoyed frustrated frustrating tired",
     ),
     ("easy easier simple simpler straightforward trivial", "hard harder difficult complex complicated tricky"),
     ("fast faster quick quicker rapid", "slow slower sluggish"),
@@ -65,6 +66,27 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("rise", "decline"),
 )
 _PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non")
+_APPROVAL = 3  # the OPPOSITES pair of approving and disapproving words
+
+
+@cache
+def _tones() -> tuple[frozenset[str], frozenset[str]]:
+    """The stems of approving and of disapproving words."""
+    stem = _stemmer().stemWord
+    good, bad = OPPOSITES[_APPROVAL]
+    return frozenset(stem(w) for w in good.split()), frozenset(stem(w) for w in bad.split())
+
+
+def tone(text: str) -> int:
+    """+1 when the text approves (an approving word, none disapproving, no negation), −1 when it
+    disapproves (a disapproving word, or a negated approving one: "not impressed"), else 0."""
+    tokens = words(text)
+    good, bad = _tones()
+    stems = _stemmer().stemWords(tokens)
+    negated = {i + j for i, t in enumerate(tokens) if _is_negation(tokens, i) for j in range(1, WINDOW + 1)}
+    approving = any(s in good and i not in negated for i, s in enumerate(stems))
+    disapproving = any(s in bad for s in stems) or any(s in good and i in negated for i, s in enumerate(stems))
+    return 0 if approving == disapproving else (1 if approving else -1)
 
 
 @cache
@@ -102,6 +124,8 @@ def _is_negation(tokens: list[str], i: int) -> bool:
         return i == 0 or tokens[i - 1] not in ("a", "quite", "the", "as", "very")
     if word == "no" and i + 1 < len(tokens) and tokens[i + 1] in ("doubt", "longer"):
         return word == "no" and tokens[i + 1] == "longer"  # "no doubt" affirms
+    if word == "nothing" and i + 1 < len(tokens) and tokens[i + 1] in ("short", "but", "less"):
+        return False  # "nothing short of amazing" praises
     if word == "not" and i + 2 < len(tokens) and tokens[i + 1] in ("only", "to"):
         return False  # "not only … but also", "not to mention": idioms that deny nothing
     return word in NEGATIONS or (word == "yet" and i > 0 and tokens[i - 1] in ("be", "is", "are", "has", "have"))

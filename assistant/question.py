@@ -58,7 +58,7 @@ _PLANNING = re.compile(
     r"\bshould\s+i\b|\b(?:i'?m|i\s+am|as\s+an?)\s+(?:a\s+|an\s+)?[\w-]+\s+(?:engineer|developer|architect|lead|manager)"
     r"|\bsuit(?:s|ed)?\s+me\b|\brecommend|\bworth\s+(?:watching|attending|reading|catching|going)\b"
     r"|\b(?:watch|attend|try|catch|look\s+(?:at|up)|prioriti[sz]e|go\s+to)\b.*\b(?:next|first|should|worth)\b"
-    r"|\bplan(?:ning)?\b|\bmust-?see\b|\bnext\s+(?:time|year|edition)\b",
+    r"|\bplan(?:ning)?\b|\bmust-?see\b|\bnext\s+(?:time|year|edition)\b|\bonly\s+(?:have\s+)?(?:time|room)\s+for\b",
     re.IGNORECASE,
 )
 _OPINION = re.compile(
@@ -85,9 +85,16 @@ _TYPE_WORDS: list[tuple[re.Pattern[str], AnswerType]] = [
         ),
         AnswerType.MONEY,
     ),
-    (re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:share|percentage|number|proportion)\b", re.I), AnswerType.NUMBER),
     (
-        re.compile(r"\bwhen\b|\bwhat\s+(?:date|day|year|month|time)\b|\bwhich\s+(?:date|day|year|month)\b", re.I),
+        re.compile(r"\bhow\s+(?:many|much|long)\b|\bwhat\s+(?:share|percentage|number|proportion)\b", re.I),
+        AnswerType.NUMBER,
+    ),
+    (
+        # "when" asking, not joining: "When did…", "…, and when?" (not "worth attending when building…")
+        re.compile(
+            r"(?:^\s*|[,;]\s*|\band\s+)when\b|\bwhat\s+(?:date|day|year|month|time)\b|\bwhich\s+(?:date|day|year|month)\b",
+            re.I,
+        ),
         AnswerType.DATE,
     ),
     (
@@ -119,6 +126,7 @@ _NOUN_TYPES: dict[str, AnswerType] = {
     **dict.fromkeys(["event", "events", "conference", "conferences"], AnswerType.EVENT),
     **dict.fromkeys(["city", "country", "state", "venue"], AnswerType.PLACE),
     **dict.fromkeys(["date", "day", "year", "month"], AnswerType.DATE),
+    **dict.fromkeys(["anniversary", "version", "release", "percentage", "share"], AnswerType.NUMBER),
     **dict.fromkeys(["person", "speaker", "speakers", "presenter"], AnswerType.PERSON),
     **dict.fromkeys(["enterprises", "provider", "providers", "publisher"], AnswerType.ORGANISATION),
     **dict.fromkeys(["alternative", "languages", "llms", "models"], AnswerType.PROJECT),
@@ -159,6 +167,8 @@ def answer_type_of(text: str) -> AnswerType:
     which = _WHICH.search(first)
     if which:  # "which well-known cloud native projects": the noun it asks about decides
         for word in which.group("next").lower().replace("-", " ").split():
+            if re.fullmatch(_AUXILIARY, word):
+                break  # the noun phrase ends at its verb: "which anniversary of Kubernetes did the conference…"
             if word in _NOUN_TYPES:
                 return _NOUN_TYPES[word]
     for pattern, answer_type in _TYPE_WORDS:
@@ -180,8 +190,23 @@ def parts_of(text: str) -> tuple[str, ...]:
     return tuple(pieces) if len(pieces) > 1 else (text,)
 
 
+_SEVERAL = re.compile(
+    r"\b(?:keynotes|talks|sessions|presentations|events|conferences|projects|tools|companies|vendors|"
+    r"organi[sz]ations|people|speakers|products|frameworks|sponsors)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_several(text: str) -> bool:
+    """ "Who gave keynotes?", "which vendors…": the question is after several things, not one."""
+    return bool(_SEVERAL.search(text))
+
+
 def analyse(text: str, named_sources: int = 0) -> Question:
-    return Question(text, kind_of(text, named_sources), answer_type_of(text), parts_of(text))
+    kind = kind_of(text, named_sources)
+    # A yes/no question is answered by what the recaps say, not by a thing of some kind.
+    answer_type = AnswerType.NONE if kind is Kind.YESNO else answer_type_of(text)
+    return Question(text, kind, answer_type, parts_of(text))
 
 
 MAX_QUESTION_CHARS = 2000  # a question, not a pasted document: longer input is refused with a message

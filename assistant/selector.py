@@ -17,8 +17,10 @@ from typing import Any
 import numpy as np
 
 from assistant.evidence import FEATURES
+from assistant.question import Kind
 
 MODEL_FILE = Path(__file__).resolve().parent / "selector.json"
+VIEW_KINDS = frozenset({Kind.OPINION, Kind.AGREEMENT, Kind.COMPARISON})
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,10 @@ class Policy:
     relative: float = 0.5  # ...if it is also within this share of the best one's probability
     max_quotes: int = 6
     max_per_source: int = 3
+    # A question asking for a kind of thing (a person, a number) is answered only if a sentence holding
+    # one is at least this share as likely as the likeliest sentence of all: when the sentences most
+    # on the question hold no such thing, the recaps don't say it ("how many talks in the AI track?").
+    typed_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,13 @@ class Selector:
     mean: np.ndarray
     scale: np.ndarray
     weights: np.ndarray
-    policy: Policy = field(default_factory=Policy)
+    policy: Policy = field(default_factory=Policy)  # questions of fact, lists, yes/no, planning, follow-ups
+    view_policy: Policy = field(default_factory=Policy)  # questions after views: several sentences answer
+
+    def policy_for(self, kind: Kind) -> Policy:
+        """Views (opinions, agreement, comparisons) are answered by several recaps' sentences at once,
+        facts mostly by one: each family has its own thresholds, both chosen on dev."""
+        return self.view_policy if kind in VIEW_KINDS else self.policy
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """P(the sentence answers the question) for each row of features."""
@@ -54,6 +66,7 @@ class Selector:
             "scale": self.scale.round(6).tolist(),
             "weights": self.weights.round(6).tolist(),
             "policy": asdict(self.policy),
+            "view_policy": asdict(self.view_policy),
         }
 
     @classmethod
@@ -67,6 +80,7 @@ class Selector:
             scale=np.asarray(data["scale"], dtype=np.float64),
             weights=np.asarray(data["weights"], dtype=np.float64),
             policy=Policy(**data["policy"]),
+            view_policy=Policy(**data.get("view_policy", data["policy"])),
         )
 
 
@@ -76,7 +90,14 @@ def shipped_selector() -> Selector:
     return Selector.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
 
 
-def fit(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray, l2: float, policy: Policy) -> Selector:
+def fit(
+    rows: np.ndarray,
+    labels: np.ndarray,
+    weights: np.ndarray,
+    l2: float,
+    policy: Policy,
+    view_policy: Policy | None = None,
+) -> Selector:
     """L2-regularised logistic regression by Newton's method: deterministic, no dependencies.
 
     Features are standardised first (the bias column is kept as it is and not penalised).
@@ -97,4 +118,4 @@ def fit(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray, l2: float, po
         beta -= step
         if np.abs(step).max() < 1e-8:
             break
-    return Selector(FEATURES, mean, scale, beta, policy)
+    return Selector(FEATURES, mean, scale, beta, policy, view_policy or policy)

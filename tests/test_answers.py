@@ -9,6 +9,7 @@ import pytest
 from assistant import Answer, Assistant, BadQuestionError, CitationCheck
 from assistant.evidence import candidates
 from assistant.extractive import Quote, grow_antecedents
+from assistant.polarity import tone
 from assistant.question import analyse
 
 
@@ -96,3 +97,50 @@ def test_typos_and_spellings_are_matched_to_the_recaps_own(assistant: Assistant,
     answer = assistant.ask(question)
     assert not answer.abstained
     verbatim(assistant, answer)
+
+
+def test_a_question_after_one_thing_names_one_not_a_list(assistant: Assistant) -> None:
+    answer = assistant.ask("Which company talked about intelligent observability for AI models?")
+    assert not answer.abstained
+    assert len(answer.citations) == 1, answer.text
+    assert "intelligent observability" in answer.citations[0].quote
+    verbatim(assistant, answer)
+
+
+def test_only_time_for_one_event_names_the_one_a_recap_recommends(assistant: Assistant) -> None:
+    answer = assistant.ask("If I only have time for one co-located event, which should it be?")
+    assert len(answer.citations) == 1, answer.text
+    listed = answer.text.split("\n\n")[1]  # "- Platform Engineering Day (event): Daniel Bryant recommends it: …"
+    assert "(event" in listed and "recommends it" in listed
+    assert listed.removeprefix("- ").split(" (")[0] in answer.citations[0].quote
+    verbatim(assistant, answer)
+
+
+def test_a_question_after_criticism_is_not_answered_with_praise(assistant: Assistant) -> None:
+    answer = assistant.ask("Was anybody unimpressed by the amount of AI talk in Paris?")
+    assert all(tone(c.quote) <= 0 for c in answer.citations), answer.text
+    assert "nothing short of amazing" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which alternative to Terraform was very visible?", "Whose newsletter covers the Blackwell chips, says Bryant?"],
+)
+def test_an_unfamiliar_word_in_a_typed_question_does_not_veto_its_answer(assistant: Assistant, question: str) -> None:
+    assert assistant.retrieve(question).unknown_words  # "alternative", "whose": no recap uses them
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    verbatim(assistant, answer)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The conference was nothing short of amazing.", 1),
+        ("I was not impressed by the booths.", -1),
+        ("Practically all of the opening day keynotes were AI-focused (to some chagrin!)", -1),
+        ("More than 12,000 people joined us live.", 0),
+    ],
+)
+def test_tone_of_a_sentence(text: str, expected: int) -> None:
+    assert tone(text) == expected
