@@ -401,7 +401,8 @@ def print_graded(report: GradedReport, path: Path) -> None:
     out.print(f"{'':28s} {'dev':>7s} {'test':>7s}")
     for name in dev:
         if name != "questions":
-            out.print(f"{name.replace('_', ' '):28s} {_figure(dev[name])} {_figure(test[name])}")
+            count = name == "abstained_with_evidence" or name.startswith("latency")
+            out.print(f"{name.replace('_', ' '):28s} {_figure(dev[name], count)} {_figure(test[name], count)}")
     names = ["evidence_recall@" + str(report.k), "ndcg@" + str(report.k), "answer_precision", "answer_recall"]
     out.print(f"\n{'test split, by kind':28s} " + " ".join(f"{n.split('@')[0][:9]:>9s}" for n in names))
     for kind in report.kinds():
@@ -409,10 +410,10 @@ def print_graded(report: GradedReport, path: Path) -> None:
         out.print(f"{kind:28s} " + " ".join(f"{_figure(figures[n]):>9s}" for n in names))
 
 
-def _figure(value: float | None) -> str:
+def _figure(value: float | None, count: bool = False) -> str:
     if value is None:
         return f"{'—':>7s}"
-    return f"{value:7.3f}" if value < 10 else f"{value:7.0f}"
+    return f"{value:7.0f}" if count else f"{value:7.3f}"
 
 
 def _evaluate_claims(assistant: Assistant, out_dir: Path) -> None:
