@@ -116,9 +116,14 @@ def select(
         # Each recap's best sentence, if it is at least half as likely as a quote needs to be.
         sources = [s.id for s in named] if comparing else list(dict.fromkeys(c.source.id for c, _ in ranked))
         for source_id in sources:
-            first = next(((c, p) for c, p in ranked if c.source.id == source_id), None)
+            own = [(c, p) for c, p in ranked if c.source.id == source_id]
+            first = next(iter(own), None)
             if first is not None and first[1] >= policy.quote_at / 2:
                 seats.append(first)
+            elif comparing and (naming := next(((c, p) for c, p in own if c.names_topic), None)):
+                # A named recap with a sentence naming the topic asked about ("observability") is not
+                # "silent", however unlikely the selector finds that sentence.
+                seats.append(naming)
     eligible = seats + [(c, p) for c, p in ranked if p >= bar and (c, p) not in seats]
     if not eligible:
         if comparing:

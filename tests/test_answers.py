@@ -144,3 +144,12 @@ def test_an_unfamiliar_word_in_a_typed_question_does_not_veto_its_answer(assista
 )
 def test_tone_of_a_sentence(text: str, expected: int) -> None:
     assert tone(text) == expected
+
+
+def test_a_named_recap_that_names_the_topic_is_not_called_silent(assistant: Assistant) -> None:
+    answer = assistant.ask("Compare what Bryant and the OpsRamp blog said about observability.")
+    assert "says nothing about this" not in answer.text, answer.text
+    cited = {c.source.author or c.source.publisher for c in answer.citations}
+    assert {"Daniel Bryant", "OpsRamp blog"} <= cited
+    assert all("observability" in c.quote.lower() for c in answer.citations)
+    verbatim(assistant, answer)
