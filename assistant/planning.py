@@ -132,14 +132,14 @@ def likely_answers(chosen: list[Fit], question: str, retrieval: Retrieval, view:
     probabilities = shipped_selector().probabilities(np.stack([c.features for c in found]))
     scored: list[tuple[float, Fit]] = []
     for fit in chosen:
-        best: tuple[float, ItemMention] | None = None
+        best: tuple[float, ItemMention, str] | None = None  # probability, mention, the chunk it was read in
         for mention in fit.item.mentions:
             for candidate, p in zip(found, probabilities, strict=True):
                 same = candidate.source.id == mention.source.id and candidate.start < mention.end
                 if same and mention.start < candidate.end and (best is None or p > best[0]):
-                    best = (float(p), mention)
+                    best = (float(p), mention, candidate.chunk_id)
         if best is not None:
-            scored.append((best[0], Fit(fit.item, fit.score, best[1], fit.chunk_id)))
+            scored.append((best[0], Fit(fit.item, fit.score, best[1], best[2])))
     kept = [(p, f) for p, f in scored if p >= ITEM_BAR]
     kept.sort(key=lambda pf: -pf[0])
     return [f for _, f in kept[:limit]]
