@@ -153,3 +153,14 @@ def test_a_named_recap_that_names_the_topic_is_not_called_silent(assistant: Assi
     assert {"Daniel Bryant", "OpsRamp blog"} <= cited
     assert all("observability" in c.quote.lower() for c in answer.citations)
     verbatim(assistant, answer)
+
+
+def test_a_sentence_holding_half_the_question_lifts_the_unfamiliar_word_veto(assistant: Assistant) -> None:
+    question = "What was hot and sellable on the show floor?"  # "floor": no recap has the word
+    assert assistant.retrieve(question).unknown_words == ["floor"]
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert any("hot and sellable" in c.quote for c in answer.citations)
+    verbatim(assistant, answer)
+    # Sharing only "announced" and "keynote" is not enough: the mobile games are the question.
+    assert assistant.ask("Which mobile games were announced at the keynote?").abstained
