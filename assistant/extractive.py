@@ -51,7 +51,7 @@ _ASKS = {
     AnswerType.PLACE: "where",
     AnswerType.DATE: "when",
 }
-_VIEW_KINDS = (Kind.YESNO, Kind.OPINION, Kind.AGREEMENT)
+_STANCE_KINDS = (Kind.YESNO, Kind.OPINION, Kind.AGREEMENT)  # questions that may ask for a critical view
 _STOP = re.compile(r"^(?:the|a|an|of|in|on|at|to|for|and|or|with|about|what|which|who|how|does|do|did|it|is|are)$")
 
 
@@ -94,11 +94,12 @@ def select(
     if not found or (weak and not comparing):
         return Selection(abstain_reason="evidence")
     ranked = sorted(zip(found, (float(p) for p in probabilities), strict=True), key=lambda cp: -cp[1])
-    if question.kind in _VIEW_KINDS and tone(question.text) < 0:
+    if question.kind in _STANCE_KINDS and tone(question.text) < 0:
         # "Was anybody unimpressed…?", "Did anyone criticise…?": praise is no answer, however close, and
         # a critical sentence likely enough to be quoted comes first.
-        ranked = [(c, p) for c, p in ranked if tone(c.quote) <= 0]
-        ranked.sort(key=lambda cp: not (tone(cp[0].quote) < 0 and cp[1] >= policy.quote_at / 2))
+        tones = {id(c): tone(c.quote) for c, _ in ranked}
+        ranked = [(c, p) for c, p in ranked if tones[id(c)] <= 0]
+        ranked.sort(key=lambda cp: not (tones[id(cp[0])] < 0 and cp[1] >= policy.quote_at / 2))
     if question.answer_type is not AnswerType.NONE:
         typed = [(c, p) for c, p in ranked if c.type_match]
         # A question after several things ("who gave keynotes?") is answered by each sentence naming one,

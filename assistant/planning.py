@@ -53,12 +53,6 @@ _ASK_FOR = re.compile(
     rf"\b(?:which|what)\s+(?:(?!(?:was|is|were|are|did|does|do|had|has|of)\b)[\w'’-]+\s+){{0,3}}(?P<noun>{_ANY_NOUN})\b",
     re.I,
 )
-# "Which company…", "which sandbox project…": one thing asked for, not a list.
-_SINGULAR = re.compile(
-    r"(?i)(?:event|conference|meetup|recording|video|playlist|talk|session|presentation|speaker|person|"
-    r"company|vendor|organi[sz]ation|enterprise|startup|firm|project|tool|framework|product|keynote|"
-    r"announcement)"
-)
 _WHO_SPOKE = re.compile(r"\bwho\s+(?:spoke|presented|talked|gave\s+(?:a\s+)?talks?)\s+(?:about|on)\b", re.I)
 _PLANNING = re.compile(
     r"\b(?:should\s+i|worth\s+(?:watching|catching|attending)|prioriti[sz]e|which\s+(?:one\s+)?should\s+(?:it|that)\s+be"
@@ -113,7 +107,10 @@ def planned_answer(question: str, retrieval: Retrieval, view: IndexView, setting
 def asks_for_one(question: str) -> bool:
     """ "Which company talked about…" asks for one thing; "which companies…", "which talks…" for a list."""
     match = _ASK_FOR.search(question) or _ONE.search(question)
-    return match is not None and _SINGULAR.fullmatch(match.group("noun").split()[-1]) is not None
+    if match is None:
+        return False
+    noun = match.group("noun").split()[-1].lower()  # "co-located event" → "event"
+    return not noun.endswith("s") and noun not in ("people", "tooling")  # plurals, and a mass noun
 
 
 def likely_answers(chosen: list[Fit], question: str, retrieval: Retrieval, view: IndexView, limit: int) -> list[Fit]:

@@ -107,6 +107,13 @@ def test_a_question_after_one_thing_names_one_not_a_list(assistant: Assistant) -
     verbatim(assistant, answer)
 
 
+def test_a_list_keeps_the_items_whose_sentence_answers(assistant: Assistant) -> None:
+    answer = assistant.ask("Which companies talked about intelligent observability?")
+    assert answer.citations and answer.text.startswith("The recaps name"), answer.text
+    assert all("observability" in c.quote for c in answer.citations), answer.text
+    verbatim(assistant, answer)
+
+
 def test_only_time_for_one_event_names_the_one_a_recap_recommends(assistant: Assistant) -> None:
     answer = assistant.ask("If I only have time for one co-located event, which should it be?")
     assert len(answer.citations) == 1, answer.text
@@ -124,7 +131,10 @@ def test_a_question_after_criticism_is_not_answered_with_praise(assistant: Assis
 
 @pytest.mark.parametrize(
     "question",
-    ["Which alternative to Terraform was very visible?", "Whose newsletter covers the Blackwell chips, says Bryant?"],
+    [
+        "Which Terraform alternative got a lot of visibility at the event?",  # abstained over "alternative"
+        "Whose newsletter covers the Blackwell chips, says Bryant?",
+    ],
 )
 def test_an_unfamiliar_word_in_a_typed_question_does_not_veto_its_answer(assistant: Assistant, question: str) -> None:
     assert assistant.retrieve(question).unknown_words  # "alternative", "whose": no recap uses them
