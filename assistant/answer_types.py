@@ -23,10 +23,25 @@ _NUMBER_WORDS = (
 _NAME = re.compile(r"(?<=[\s(“\"‘'/])(?:[A-Z][\w&.+-]*[A-Za-z0-9]|[a-z]+[A-Z]\w*)")
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+(?:de|van|von|da|di|del|la)?\s*[A-Z][a-zà-ÿŠš'’-]+)+\b")
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_SHARE = re.compile(
+    r"\d\s?%|\bper\s?cent\b|\bpercent(?:age)?\b|\b(?:half|third|thirds|quarter|quarters|fifth|majority|minority)\b"
+    r"|\b(?:one|1)\s+in\s+\w+|\bout\s+of\s+(?:\d|every)",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    rf"\b(?:\d+(?:\.\d+)?|a|an|{_NUMBER_WORDS})[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b"
+    r"|\b(?:all|full|half|whole)[\s-]day\b|\b(?:day|week|month|year)-long\b|\bmulti-day\b|\bovernight\b",
+    re.IGNORECASE,
+)
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|dollars?|euros?)\b|\b(?:revenue|cost|price|funding)\b", re.IGNORECASE)
 _DATE = re.compile(
     rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\b(?:last|next|this)\s+(?:year|month|week)\b|\bday\s+(?:one|two|three|1|2|3)\b|\b\d{1,2}(?:st|nd|rd|th)\b",
+)
+_DAY = re.compile(
+    rf"\b(?:{_MONTHS})\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{{1,2}}(?:st|nd|rd|th)\b"
+    r"|\bday\s+(?:one|two|three|four|five|\d)\b|\b(?:first|second|third|fourth|final|last|opening|closing)\s+day\b"
+    r"|\b(?:today|tomorrow|yesterday)\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b",
 )
 _PLACE = re.compile(
     r"\b(?:in|at|to|from|near)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*|\b(?:booth|hall|venue|room|city)\b"
@@ -42,7 +57,10 @@ _HOLDS = {
     AnswerType.EVENT: lambda s: bool(_EVENT.search(s)),
     AnswerType.NUMBER: lambda s: bool(_NUMBER.search(s)),
     AnswerType.MONEY: lambda s: bool(_MONEY.search(s)),
+    AnswerType.SHARE: lambda s: bool(_SHARE.search(s)),
+    AnswerType.DURATION: lambda s: bool(_DURATION.search(s)),
     AnswerType.DATE: lambda s: bool(_DATE.search(s)),
+    AnswerType.DAY: lambda s: bool(_DAY.search(s)),
     AnswerType.PLACE: lambda s: bool(_PLACE.search(s)),
 }
 

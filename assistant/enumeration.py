@@ -21,6 +21,7 @@ from index.sentences import sentence_spans
 LIST_FLOOR = 0.3  # the lead-in's similarity to the question (with the bonus below) a list needs
 COUNT_BONUS = 0.25  # the question's number ("ten key takeaways") is the number of items listed
 MIN_ITEMS = 2
+MAX_ITEMS = 12  # a lead-in's items quoted with it, at most
 OUTSIDE_PENALTY = 0.1  # a lead-in whose own sentence vector was not fetched counts its passage's similarity, less this
 
 # "What are/were the …" (plural), or "list …": a question after several things.
@@ -96,6 +97,21 @@ def _listings(
             bonus = COUNT_BONUS if wanted is not None and wanted == count else 0.0
             out.append(Listing(passage, (a, b), items, count, sim + bonus))
     return out
+
+
+def items_after(text: str, lead: tuple[int, int], paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of the bulleted or numbered items that follow `lead` within `paragraphs`, when the
+    lead-in ends with a colon ("…what's currently hot and sellable:"); else none. Quoting such a
+    lead-in without its items quotes a sentence that says nothing."""
+    if not text[lead[0] : lead[1]].rstrip().endswith(":"):
+        return []
+    spans = [span for start, end in paragraphs for span in sentence_spans(text, start, end)]
+    at = next((k for k, (a, b) in enumerate(spans) if a <= lead[0] < b or lead[0] <= a < lead[1]), None)
+    if at is None:
+        return []
+    while at + 1 < len(spans) and spans[at + 1][0] < lead[1]:  # the lead-in is the last of its sentences
+        at += 1
+    return _listed_after(spans, at, text)[0][:MAX_ITEMS]
 
 
 def _listed_after(spans: list[tuple[int, int]], k: int, text: str) -> tuple[list[tuple[int, int]], int]:

@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from assistant.catalogue import MentionSpans, mention_spans
 from assistant.condense import Turn, condense, topic_of
+from assistant.enumeration import items_after
 from assistant.evidence import Candidate, candidates, weak_evidence
 from assistant.planning import planned_answer
 from assistant.polarity import tone
@@ -47,9 +48,12 @@ _ASKS = {
     AnswerType.TALK: "which talk",
     AnswerType.EVENT: "which event",
     AnswerType.NUMBER: "how many",
+    AnswerType.SHARE: "what share",
+    AnswerType.DURATION: "how long",
     AnswerType.MONEY: "how much it cost",
     AnswerType.PLACE: "where",
     AnswerType.DATE: "when",
+    AnswerType.DAY: "on which day",
 }
 _STANCE_KINDS = (Kind.YESNO, Kind.OPINION, Kind.AGREEMENT)  # questions that may ask for a critical view
 _STOP = re.compile(r"^(?:the|a|an|of|in|on|at|to|for|and|or|with|about|what|which|who|how|does|do|did|it|is|are)$")
@@ -61,6 +65,7 @@ class Quote:
     probability: float
     start: int  # the quoted span: the sentence, grown to take in its antecedent if it points back
     end: int
+    items: tuple[tuple[int, int], ...] = ()  # the bulleted items a lead-in ending in a colon introduces
 
 
 @dataclass
@@ -195,6 +200,22 @@ def grow_antecedents(
             quotes[i] = Quote(c, quote.probability, start, end)
 
 
+def add_listed_items(quotes: list[Quote], texts: dict[str, str], paragraphs: dict[str, list[tuple[int, int]]]) -> None:
+    """A quote that leads in to a list ("…what's currently hot and sellable:") carries the items that
+    follow it in its passage, each quoted verbatim with its own citation."""
+    for i, quote in enumerate(quotes):
+        c = quote.candidate
+        items = items_after(texts[c.source.id], (quote.start, quote.end), paragraphs.get(c.chunk_id, []))
+        if items:
+            quotes[i] = replace(quote, items=tuple(items))
+    listed = {(q.candidate.source.id, span) for q in quotes for span in q.items}
+    quotes[:] = [
+        q
+        for q in quotes
+        if not any(source == q.candidate.source.id and a < q.end and q.start < b for source, (a, b) in listed)
+    ]
+
+
 def missing_specifics(text: str, unknown_words: Sequence[str]) -> list[str]:
     """Words of the question no recap contains that name something specific: a number or version
     ("1.30", "2025"), a capitalised name ("Windows", "Eiffel"), or a word of the topic asked about
@@ -262,7 +283,8 @@ def render(selection: Selection, texts: dict[str, str]) -> tuple[str, list[Citat
     lines: list[str] = []
     citations: list[Citation] = []
     for group in groups.values():
-        parts = []
+        line = f"{group[0].candidate.source.byline()}:"
+        after_list = False
         for quote in sorted(group, key=lambda q: q.start):  # in the author's order
             c = quote.candidate
             text = texts[c.source.id][quote.start : quote.end]
@@ -270,8 +292,14 @@ def render(selection: Selection, texts: dict[str, str]) -> tuple[str, list[Citat
             citations.append(
                 Citation(n, c.source, text, c.section, c.chunk_id, quote.probability, quote.start, quote.end)
             )
-            parts.append(f"“{text}” [{n}]")
-        lines.append(f"{group[0].candidate.source.byline()}: " + " ".join(parts))
+            line += ("\n\n" if after_list else " ") + f"“{text}” [{n}]"  # not read as part of the list's last item
+            after_list = bool(quote.items)
+            for a, b in quote.items:  # a lead-in's list, an item a line
+                n = len(citations) + 1
+                item = texts[c.source.id][a:b]
+                citations.append(Citation(n, c.source, item, c.section, c.chunk_id, quote.probability, a, b))
+                line += f"\n- “{item}” [{n}]"
+        lines.append(line)
     lines += [f"{s.byline()}: says nothing about this." for s in selection.silent]
     lines += [f"No recap mentions {part}." for part in selection.uncovered]
     count = len(groups)
@@ -313,6 +341,7 @@ def extractive_answer(
     paragraphs = {p.chunk.id: list(p.chunk.spans) for p in retrieval.passages}
     check = CitationCheck()
     grow_antecedents(selection.quotes, texts, paragraphs, list(sources), check)
+    add_listed_items(selection.quotes, texts, paragraphs)
     text, citations = render(selection, texts)
     return Answer(text, citations, False, "extractive", verification=check)
 

@@ -33,9 +33,12 @@ class AnswerType(StrEnum):
     TALK = "talk"
     EVENT = "event"
     NUMBER = "number"
+    SHARE = "share"  # a percentage or a fraction ("what share of attendees…")
+    DURATION = "duration"  # a length of time ("how long did it last?")
     MONEY = "money"
     PLACE = "place"
     DATE = "date"
+    DAY = "day"  # a date to the day, or a day of the event ("on what date…", "which day…"): a year won't do
     NONE = "none"  # opinions, explanations, yes/no
 
 
@@ -86,13 +89,17 @@ _TYPE_WORDS: list[tuple[re.Pattern[str], AnswerType]] = [
         AnswerType.MONEY,
     ),
     (
-        re.compile(r"\bhow\s+(?:many|much|long)\b|\bwhat\s+(?:share|percentage|number|proportion)\b", re.I),
-        AnswerType.NUMBER,
+        re.compile(
+            r"\b(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\b|\bhow\s+many\s+percent\b", re.I
+        ),
+        AnswerType.SHARE,
     ),
+    (re.compile(r"\bhow\s+long\b(?!\s+ago\b)", re.I), AnswerType.DURATION),
+    (re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+number\b", re.I), AnswerType.NUMBER),
     (
         # "when" asking, not joining: "When did…", "…, and when?" (not "worth attending when building…")
         re.compile(
-            r"(?:^\s*|[,;]\s*|\band\s+)when\b|\bwhat\s+(?:date|day|year|month|time)\b|\bwhich\s+(?:date|day|year|month)\b",
+            r"(?:^\s*|[,;]\s*|\band\s+)when\b|\bhow\s+long\s+ago\b|\bwhat\s+(?:date|day|year|month|time)\b|\bwhich\s+(?:date|day|year|month)\b",
             re.I,
         ),
         AnswerType.DATE,
@@ -125,8 +132,10 @@ _NOUN_TYPES: dict[str, AnswerType] = {
     **dict.fromkeys(["talk", "talks", "session", "sessions", "keynote", "keynotes", "presentation"], AnswerType.TALK),
     **dict.fromkeys(["event", "events", "conference", "conferences"], AnswerType.EVENT),
     **dict.fromkeys(["city", "country", "state", "venue"], AnswerType.PLACE),
-    **dict.fromkeys(["date", "day", "year", "month"], AnswerType.DATE),
-    **dict.fromkeys(["anniversary", "version", "release", "percentage", "share"], AnswerType.NUMBER),
+    **dict.fromkeys(["year", "month"], AnswerType.DATE),
+    **dict.fromkeys(["date", "day"], AnswerType.DAY),
+    **dict.fromkeys(["anniversary", "version", "release"], AnswerType.NUMBER),
+    **dict.fromkeys(["percentage", "share", "proportion", "fraction"], AnswerType.SHARE),
     **dict.fromkeys(["person", "speaker", "speakers", "presenter"], AnswerType.PERSON),
     **dict.fromkeys(["enterprises", "provider", "providers", "publisher"], AnswerType.ORGANISATION),
     **dict.fromkeys(["alternative", "languages", "llms", "models"], AnswerType.PROJECT),
@@ -185,8 +194,12 @@ _PART_BREAK = re.compile(
 
 
 def parts_of(text: str) -> tuple[str, ...]:
-    """ "What about Wasm and about quantum computing?" → ("What about Wasm", "about quantum computing?")."""
+    """ "What about Wasm and about quantum computing?" → ("What about Wasm", "about quantum computing?").
+
+    A bare question word shares what follows: "When and where will it take place?" is one part."""
     pieces = [p.strip(" ,;") for p in _PART_BREAK.split(text) if p.strip(" ,;?")]
+    if len(pieces) > 1 and len(pieces[0].split()) == 1:
+        return (text,)
     return tuple(pieces) if len(pieces) > 1 else (text,)
 
 

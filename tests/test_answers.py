@@ -10,7 +10,8 @@ from assistant import Answer, Assistant, BadQuestionError, CitationCheck
 from assistant.evidence import candidates
 from assistant.extractive import Quote, grow_antecedents
 from assistant.polarity import tone
-from assistant.question import analyse
+from assistant.answer_types import holds
+from assistant.question import AnswerType, analyse
 
 
 def verbatim(assistant: Assistant, answer: Answer) -> None:
@@ -174,3 +175,61 @@ def test_a_sentence_holding_half_the_question_lifts_the_unfamiliar_word_veto(ass
     verbatim(assistant, answer)
     # Sharing only "announced" and "keynote" is not enough: the mobile games are the question.
     assert assistant.ask("Which mobile games were announced at the keynote?").abstained
+
+
+def test_a_lead_in_ending_in_a_colon_is_quoted_with_its_items(assistant: Assistant) -> None:
+    answer = assistant.ask("What was hot and sellable on the show floor?")
+    lead = next(c for c in answer.citations if "hot and sellable" in c.quote)
+    assert lead.quote.endswith(":")
+    items = [c.quote for c in answer.citations if c.n > lead.n and c.source.id == lead.source.id]
+    assert items[:2] == ["AI-based anything", "Platform engineering"], answer.text
+    assert any(item.startswith("Cost savings") for item in items)
+    assert f"- “AI-based anything” [{lead.n + 1}]" in answer.text.splitlines()
+    verbatim(assistant, answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What share of attendees were at their first KubeCon?", AnswerType.SHARE),
+        ("What percentage of the audience was prototyping?", AnswerType.SHARE),
+        ("How long did Platform Engineering Day last?", AnswerType.DURATION),
+        ("How long ago did k8sgpt join the sandbox?", AnswerType.DATE),
+        ("On what date did KubeCon EU 2024 open?", AnswerType.DAY),
+        ("Which year did platform engineering first come up?", AnswerType.DATE),
+        ("How many people attended?", AnswerType.NUMBER),
+    ],
+)
+def test_the_kind_of_quantity_or_date_a_question_asks_for(question: str, expected: AnswerType) -> None:
+    assert analyse(question).answer_type is expected
+
+
+@pytest.mark.parametrize(
+    ("answer_type", "sentence", "expected"),
+    [
+        (AnswerType.SHARE, "About 60% of attendees were new.", True),
+        (AnswerType.SHARE, "Half of the audience raised a hand.", True),
+        (AnswerType.SHARE, "Over 12,000 people attended.", False),
+        (AnswerType.DURATION, "It was a full-day event.", True),
+        (AnswerType.DURATION, "The workshop ran for three hours.", True),
+        (AnswerType.DURATION, "Over 12,000 people attended.", False),
+        (AnswerType.DAY, "The day three keynote expanded on this.", True),
+        (AnswerType.DAY, "It opened on March 19th.", True),
+        (AnswerType.DAY, "KubeCon EU 2024 was in Paris.", False),
+    ],
+)
+def test_a_sentence_holds_the_quantity_or_date_asked_for(answer_type: AnswerType, sentence: str, expected: bool) -> None:
+    assert holds(answer_type, sentence) is expected
+
+
+def test_a_question_after_a_share_is_not_answered_by_a_head_count(assistant: Assistant) -> None:
+    answer = assistant.ask("What share of attendees were at their first KubeCon?")
+    assert answer.abstained, answer.text
+    assert "what share" in answer.text
+
+
+def test_a_bare_question_word_before_and_shares_the_rest_of_the_question() -> None:
+    assert analyse("When and where will KubeCon EU 2025 take place?").parts == (
+        "When and where will KubeCon EU 2025 take place?",
+    )
+    assert len(analyse("What did people say about Wasm and about quantum computing?").parts) == 2
