@@ -16,13 +16,25 @@ _MONTHS = (
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
 _NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|tens|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|"
     r"thousand|thousands|million|millions|billion|dozen|dozens|half|double|twice|several|first|second|third"
 )
 # A capitalised word that is not the sentence's first: a name (SpinKube, Deutsche Bahn, Solomon Hykes).
 _NAME = re.compile(r"(?<=[\s(“\"‘'/])(?:[A-Z][\w&.+-]*[A-Za-z0-9]|[a-z]+[A-Z]\w*)")
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+(?:de|van|von|da|di|del|la)?\s*[A-Z][a-zà-ÿŠš'’-]+)+\b")
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+# Digits that count nothing: a year ("Europe 2024"), a version ("v1", "1.30") or a name ("K8s", "llama2").
+_NOT_A_COUNT = re.compile(
+    r"\b(?:19|20)\d\d\b|\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\b[A-Za-z]+\d+[A-Za-z]*\b|\b\d+[A-Za-z]+\d+\b"
+)
+_ORDINAL_WORDS = re.compile(r"\b(?:first|second|third)\b", re.IGNORECASE)
+
+
+def _counts(sentence: str) -> bool:
+    """Whether the sentence holds a count or an amount, not just a year, a version or an ordinal."""
+    return bool(_NUMBER.search(_ORDINAL_WORDS.sub(" ", _NOT_A_COUNT.sub(" ", sentence))))
+
+
 _SHARE = re.compile(
     r"\d\s?%|\bper\s?cent\b|\bpercent(?:age)?\b|\b(?:half|third|thirds|quarter|quarters|fifth|majority|minority)\b"
     r"|\b(?:one|1)\s+in\s+\w+|\bout\s+of\s+(?:\d|every)",
@@ -55,7 +67,7 @@ _HOLDS = {
     AnswerType.PROJECT: lambda s: bool(_NAME.search(s)),
     AnswerType.TALK: lambda s: bool(_QUOTED_TITLE.search(s) or re.search(r"\b(?:talk|keynote|session)\b", s, re.I)),
     AnswerType.EVENT: lambda s: bool(_EVENT.search(s)),
-    AnswerType.NUMBER: lambda s: bool(_NUMBER.search(s)),
+    AnswerType.NUMBER: _counts,
     AnswerType.MONEY: lambda s: bool(_MONEY.search(s)),
     AnswerType.SHARE: lambda s: bool(_SHARE.search(s)),
     AnswerType.DURATION: lambda s: bool(_DURATION.search(s)),

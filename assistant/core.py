@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.about import about_the_recaps
 from assistant.aio import answer_parts
 from assistant.answerer import Answerer, answerer_for
 from assistant.backends import choose_backend
@@ -270,6 +271,8 @@ class Assistant:
             raise BadQuestionError(problem)
         if holds_instruction(question):
             return AnswerStream(declined(question))
+        if not turns and (listing := about_the_recaps(question, self.sources())) is not None:
+            return AnswerStream(_whole(listing))
         answerer = self.answerer()
         started = time.perf_counter()
         view = self.view()
@@ -315,6 +318,12 @@ def declined(question: str) -> Iterator[AnswerPart]:
     )
     yield text
     yield Answer(text, [], True, "extractive", question=question)
+
+
+def _whole(answer: Answer) -> Iterator[AnswerPart]:
+    """An answer known at once, as a stream: its text, then the answer."""
+    yield answer.text
+    yield answer
 
 
 def _with_open_time(parts: Iterator[AnswerPart], opened_ms: float) -> Iterator[AnswerPart]:

@@ -186,6 +186,15 @@ def _holds(answer_type: AnswerType, quote: str, kinds: set[str] | None) -> bool:
     return answer_type is not AnswerType.PERSON and holds(answer_type, quote)
 
 
+# A sentence about the post itself ("Here are the key takeaways and highlights from the conference.")
+# answers nothing. One ending in a colon is kept: it is quoted with the items it leads in to.
+_SIGNPOST = re.compile(
+    r"\s*(?:here\s+(?:are|is)\b|here's\b|below\s+(?:are|is|you)\b|in\s+this\s+(?:blog\s+)?(?:post|article)\b|"
+    r"read\s+on\b|let'?s\s+(?:dive|take\s+a\s+look)\b|without\s+further\s+ado\b)",
+    re.IGNORECASE,
+)
+
+
 def candidates(
     retrieval: Retrieval,
     store: StoreReader,
@@ -209,7 +218,7 @@ def candidates(
         rank, passage = passages[chunk_id]
         start, end = vectors.spans[i]
         quote = texts[passage.source.id][start:end]
-        if len(quote.split()) < MIN_WORDS:
+        if len(quote.split()) < MIN_WORDS or (_SIGNPOST.match(quote) and not quote.rstrip().endswith(":")):
             continue
         kinds = None
         if mentions is not None:

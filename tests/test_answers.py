@@ -7,10 +7,10 @@ import re
 import pytest
 
 from assistant import Answer, Assistant, BadQuestionError, CitationCheck
+from assistant.answer_types import holds
 from assistant.evidence import candidates
 from assistant.extractive import Quote, grow_antecedents
 from assistant.polarity import tone
-from assistant.answer_types import holds
 from assistant.question import AnswerType, analyse
 
 
@@ -218,7 +218,9 @@ def test_the_kind_of_quantity_or_date_a_question_asks_for(question: str, expecte
         (AnswerType.DAY, "KubeCon EU 2024 was in Paris.", False),
     ],
 )
-def test_a_sentence_holds_the_quantity_or_date_asked_for(answer_type: AnswerType, sentence: str, expected: bool) -> None:
+def test_a_sentence_holds_the_quantity_or_date_asked_for(
+    answer_type: AnswerType, sentence: str, expected: bool
+) -> None:
     assert holds(answer_type, sentence) is expected
 
 
@@ -233,3 +235,30 @@ def test_a_bare_question_word_before_and_shares_the_rest_of_the_question() -> No
         "When and where will KubeCon EU 2025 take place?",
     )
     assert len(analyse("What did people say about Wasm and about quantum computing?").parts) == 2
+
+
+@pytest.mark.parametrize(
+    "question", ["Who wrote the recaps?", "Which blogs do you have?", "How many recaps are there?"]
+)
+def test_a_question_about_the_recaps_themselves_is_answered_from_the_index(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    for source in assistant.sources():
+        assert source.byline() in answer.text and source.title in answer.text
+    assert f"{len(assistant.sources())} recaps are indexed" in answer.text
+
+
+def test_a_question_about_what_the_recaps_say_is_still_searched(assistant: Assistant) -> None:
+    answer = assistant.ask("What did the recaps say about Wasm?")
+    assert answer.citations and "indexed" not in answer.text.splitlines()[0]
+
+
+def test_a_year_is_not_a_head_count(assistant: Assistant) -> None:
+    answer = assistant.ask("How many people attended KubeCon Paris?")
+    assert answer.citations, answer.text
+    assert all("12,000" in c.quote for c in answer.citations), answer.text
+
+
+def test_a_sentence_about_the_post_itself_is_never_quoted(assistant: Assistant) -> None:
+    answer = assistant.ask("What was the biggest theme of the conference?")
+    assert not any(c.quote.startswith("Here are") for c in answer.citations), answer.text
