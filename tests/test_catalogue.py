@@ -192,3 +192,14 @@ def test_who_spoke_lists_people_with_their_cited_sentence(assistant: Assistant) 
 def test_a_question_that_is_no_list_is_answered_as_before(assistant: Assistant) -> None:
     answer = assistant.ask("What did people say about Wasm?")
     assert "The recaps name" not in answer.text
+
+
+def test_a_planning_question_lists_few_items_the_likeliest_first(assistant: Assistant) -> None:
+    answer = assistant.ask("Which talks should I watch as a platform engineer?")
+    listed = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    # Bryant's favourite ("thoroughly enjoyed") is what a planner should see first.
+    assert "Boosting Developer Platform Teams with Product Thinking" in listed[0], answer.text
+    tools = assistant.ask("I want to play with LLMs on Kubernetes — which tools that came up should I try first?")
+    listed = [line for line in tools.text.splitlines() if line.startswith("- ")]
+    assert 1 <= len(listed) <= 6, tools.text  # a short list to act on; `recap catalogue` has the rest
+    assert "WordPress" not in tools.text  # named only as what you don't need Kubernetes for
