@@ -42,6 +42,14 @@ def _stop_words() -> frozenset[str]:
     }
 
 
+# Words a question is worded with that say nothing of what it asks about ("was it actually a record?",
+# "according to OpsRamp"): that no recap uses them does not make the question one no recap covers.
+_QUESTION_FILLERS = frozenset({
+    "actually", "really", "according", "overall", "basically", "generally",
+    "exactly", "honestly", "literally", "anyway", "seriously", "truly",
+})  # fmt: skip
+
+
 # Spellings of one thing, folded to one term on both sides (documents and queries).
 ALIASES = {
     "webassembly": "wasm",
@@ -193,7 +201,11 @@ class KeywordIndex:
         if self._retriever is None:
             return []
         vocab = self._retriever.vocab_dict
-        return [w for w in dict.fromkeys(_TOKEN.findall(query.casefold())) if (t := terms(w)) and t[0] not in vocab]
+        return [
+            w
+            for w in dict.fromkeys(_TOKEN.findall(query.casefold()))
+            if w not in _QUESTION_FILLERS and (t := terms(w)) and t[0] not in vocab
+        ]
 
     @property
     def fingerprint(self) -> str:

@@ -262,3 +262,12 @@ def test_a_year_is_not_a_head_count(assistant: Assistant) -> None:
 def test_a_sentence_about_the_post_itself_is_never_quoted(assistant: Assistant) -> None:
     answer = assistant.ask("What was the biggest theme of the conference?")
     assert not any(c.quote.startswith("Here are") for c in answer.citations), answer.text
+
+
+def test_words_that_only_frame_a_question_are_not_unfamiliar_words(assistant: Assistant) -> None:
+    question = "What slowed devs down, according to OpsRamp?"
+    assert "according" not in assistant.retrieve(question).unknown_words
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert any("productivity has slowed down" in c.quote for c in answer.citations)
+    assert assistant.retrieve("Was it actually a record turnout?").unknown_words == ["turnout"]
