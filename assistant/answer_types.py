@@ -23,9 +23,10 @@ _NUMBER_WORDS = (
 _NAME = re.compile(r"(?<=[\s(“\"‘'/])(?:[A-Z][\w&.+-]*[A-Za-z0-9]|[a-z]+[A-Z]\w*)")
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+(?:de|van|von|da|di|del|la)?\s*[A-Z][a-zà-ÿŠš'’-]+)+\b")
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
-# Digits that count nothing: a year ("Europe 2024"), a version ("v1", "1.30") or a name ("K8s", "llama2").
+# Digits that count nothing: a year ("Europe 2024"), a version ("v1", "1.30"), a name ("K8s", "llama2")
+# or a day of the event ("the day three keynote").
 _NOT_A_COUNT = re.compile(
-    r"\b(?:19|20)\d\d\b|\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\b[A-Za-z]+\d+[A-Za-z]*\b|\b\d+[A-Za-z]+\d+\b"
+    r"\bday\s+(?:one|two|three|four|five|\d)\b|\b(?:19|20)\d\d\b|\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\b[A-Za-z]+\d+[A-Za-z]*\b|\b\d+[A-Za-z]+\d+\b"
 )
 _ORDINAL_WORDS = re.compile(r"\b(?:first|second|third)\b", re.IGNORECASE)
 

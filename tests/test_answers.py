@@ -216,6 +216,10 @@ def test_the_kind_of_quantity_or_date_a_question_asks_for(question: str, expecte
         (AnswerType.DAY, "The day three keynote expanded on this.", True),
         (AnswerType.DAY, "It opened on March 19th.", True),
         (AnswerType.DAY, "KubeCon EU 2024 was in Paris.", False),
+        (AnswerType.NUMBER, "The day three keynote expanded on this.", False),
+        (AnswerType.NUMBER, "KubeCon + CloudNativeCon Europe 2024 in Paris.", False),
+        (AnswerType.NUMBER, "With over 12,000 people attending.", True),
+        (AnswerType.NUMBER, "Tens of talks covered security.", True),
     ],
 )
 def test_a_sentence_holds_the_quantity_or_date_asked_for(
