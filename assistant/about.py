@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.retrieval import scope_to_named_sources
 from assistant.types import Answer
 from index.catalog import Source
 
-_DOCUMENTS = r"(?:recaps?|blogs?|blog\s+posts?|posts|sources|write-?ups|articles)"
+_DOCUMENTS = r"(?:recaps?|blog\s+posts?|blogs?|posts?|sources?|write-?ups?|articles?)"
 _ABOUT_THE_RECAPS = re.compile(
     rf"^\s*(?:who\s+(?:wrote|writes|authored|published)|who\s+(?:are|were)\s+the\s+(?:authors|writers)\s+of"
     rf"|(?:which|what)(?:\s+are\s+the)?|how\s+many|list(?:\s+the)?|show\s+me(?:\s+the)?|when\s+were)"
@@ -26,20 +27,50 @@ _ABOUT_THE_RECAPS = re.compile(
 )
 
 
+# Who wrote it, when it came out, where to read it: what the catalog records of a recap.
+_RECORD_ASKED = re.compile(
+    r"\bwho\s+(?:wrote|writes|authored|penned)\b(?!\s+about)|\bwho\s+(?:is|was|are|were)\s+(?:the\s+)?(?:authors?|writers?)\b"
+    r"|\b(?:authors?|writers?)\s+of\b|\bwhen\s+(?:was|were|did)\b.*\b(?:published|written|posted|come\s+out|appear)\b"
+    r"|\bpublication\s+date\b|\bwhere\s+(?:can|could|do|should)\s+i\s+(?:read|find)\b|\b(?:link|url)\s+(?:of|to|for)\b",
+    re.IGNORECASE,
+)
+_DOCUMENT = re.compile(rf"\b{_DOCUMENTS}\b|\b(?:his|her|their)\s+(?:recap|post|write-?up)\b", re.IGNORECASE)
+
+
 def asks_about_the_recaps(question: str) -> bool:
     return bool(_ABOUT_THE_RECAPS.match(question))
 
 
 def about_the_recaps(question: str, sources: Sequence[Source]) -> Answer | None:
-    """The indexed recaps, each with its author, publisher, date, title and link, when `question` is
-    about the collection itself; None for any other question."""
-    if not asks_about_the_recaps(question):
-        return None
-    if not sources:
+    """The recaps' records (author, publisher, date, title and link) when `question` is about the
+    collection itself ("Who wrote the recaps?"), or about the record of recaps it names ("When was
+    Bryant's recap published?", "Who wrote the Gardener post?"); None for any other question."""
+    if asks_about_the_recaps(question):
+        listed = list(sources)
+    else:
+        named = _named_records(question, sources)
+        if not named:
+            return None
+        listed = named
+    if not listed:
         text = "No recaps are indexed yet: run `recap ingest` (or add files in the web UI's Sources tab)."
         return Answer(text, [], True, "extractive", question=question)
-    ordered = sorted(sources, key=lambda s: (s.date or "9999", s.title))
+    ordered = sorted(listed, key=lambda s: (s.date or "9999", s.title))
     lines = [f"- {s.byline()}: “{s.title}”" + (f" — {s.url}" if s.url else "") for s in ordered]
     count = len(ordered)
-    head = f"{count} recap{'s are' if count != 1 else ' is'} indexed (from the index's records, not from their text):"
+    if len(listed) < len(sources):
+        head = "From the index's records (not from the recaps' text):"
+    else:
+        head = (
+            f"{count} recap{'s are' if count != 1 else ' is'} indexed (from the index's records, not from their text):"
+        )
     return Answer(head + "\n\n" + "\n".join(lines), [], False, "extractive", question=question)
+
+
+def _named_records(question: str, sources: Sequence[Source]) -> list[Source]:
+    """The recaps `question` names, when what it asks is their record rather than what they say."""
+    if not (_RECORD_ASKED.search(question) and _DOCUMENT.search(question)):
+        return []
+    by_id = {s.id: s for s in sources}
+    _, named = scope_to_named_sources(question, by_id)
+    return [] if named is by_id else list(named.values())

@@ -275,3 +275,27 @@ def test_words_that_only_frame_a_question_are_not_unfamiliar_words(assistant: As
     assert not answer.abstained, answer.text
     assert any("productivity has slowed down" in c.quote for c in answer.citations)
     assert assistant.retrieve("Was it actually a record turnout?").unknown_words == ["turnout"]
+
+
+@pytest.mark.parametrize(
+    ("question", "author"),
+    [
+        ("Who wrote the Gardener recap?", "Rafael Franzke"),
+        ("When was Bryant's recap published?", "Daniel Bryant"),
+        ("Where can I read Haintz's recap?", "Christian Haintz"),
+    ],
+)
+def test_a_question_about_a_named_recaps_record_is_answered_from_the_index(
+    assistant: Assistant, question: str, author: str
+) -> None:
+    answer = assistant.ask(question)
+    (source,) = [s for s in assistant.sources() if s.author == author]
+    assert not answer.abstained, answer.text
+    assert source.byline() in answer.text and source.url in answer.text
+    assert all(s.byline() not in answer.text for s in assistant.sources() if s.id != source.id)
+
+
+def test_the_record_of_a_recap_without_an_author_says_so(assistant: Assistant) -> None:
+    assert "(author unknown)" in assistant.ask("Who is the author of the OpsRamp post?").text
+    # What a named recap says is still searched for, not its record.
+    assert assistant.ask("What did Bryant's recap say about Wasm?").citations
