@@ -30,9 +30,13 @@ _LEANS_BACK = re.compile(
 SHORT_FOLLOW_UP = 12  # words; a longer question usually says what it is about
 
 
+# "Who is Priyanka Sharma?": the person named is what the question is about.
+_WHO_IS = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?P<topic>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s*\??\s*$")
+
+
 def topic_of(question: str) -> str | None:
-    """The X of "what did people say about X?", if the question has that shape."""
-    match = _TOPIC_IN_QUESTION.search(question)
+    """The X of "what did people say about X?" or "who is X?", if the question has that shape."""
+    match = _TOPIC_IN_QUESTION.search(question) or _WHO_IS.search(question)
     return match.group("topic").strip() if match else None
 
 

@@ -95,7 +95,15 @@ _TYPE_WORDS: list[tuple[re.Pattern[str], AnswerType]] = [
         AnswerType.SHARE,
     ),
     (re.compile(r"\bhow\s+long\b(?!\s+ago\b)", re.I), AnswerType.DURATION),
-    (re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+number\b", re.I), AnswerType.NUMBER),
+    # "How fast…", "how big…": a measurable degree is answered with a quantity ("1000 times faster");
+    # "how mature…", "how hard…" ask for a judgement and take no type.
+    (
+        re.compile(
+            r"\bhow\s+(?:many|much|fast|quick|quickly|slow|big|large|small|old|far|often|heavy)\b|\bwhat\s+number\b",
+            re.I,
+        ),
+        AnswerType.NUMBER,
+    ),
     (
         # "when" asking, not joining: "When did…", "…, and when?" (not "worth attending when building…")
         re.compile(
@@ -167,12 +175,17 @@ def kind_of(text: str, named_sources: int = 0) -> Kind:
     return Kind.FACT
 
 
+_WHO_IS_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$")
+
+
 def answer_type_of(text: str) -> AnswerType:
     """What a correct answer must contain, or NONE when the question asks for a view or an explanation.
 
     A two-part question ("What talk did he give, and where?") takes the type of its first part.
     """
     first = parts_of(text)[0]
+    if _WHO_IS_NAMED.search(first):  # "Who is Priyanka Sharma?" names the person: it asks what they are
+        return AnswerType.NONE
     which = _WHICH.search(first)
     if which:  # "which well-known cloud native projects": the noun it asks about decides
         for word in which.group("next").lower().replace("-", " ").split():

@@ -198,6 +198,10 @@ def test_a_lead_in_ending_in_a_colon_is_quoted_with_its_items(assistant: Assista
         ("On what date did KubeCon EU 2024 open?", AnswerType.DAY),
         ("Which year did platform engineering first come up?", AnswerType.DATE),
         ("How many people attended?", AnswerType.NUMBER),
+        ("How fast is WebAssembly compared to containers?", AnswerType.NUMBER),
+        ("How mature is the tooling for LLMs?", AnswerType.NONE),
+        ("Who is Priyanka Sharma?", AnswerType.NONE),
+        ("Who is the author of the OpsRamp post?", AnswerType.PERSON),
     ],
 )
 def test_the_kind_of_quantity_or_date_a_question_asks_for(question: str, expected: AnswerType) -> None:
@@ -299,3 +303,16 @@ def test_the_record_of_a_recap_without_an_author_says_so(assistant: Assistant) -
     assert "(author unknown)" in assistant.ask("Who is the author of the OpsRamp post?").text
     # What a named recap says is still searched for, not its record.
     assert assistant.ask("What did Bryant's recap say about Wasm?").citations
+
+
+def test_who_is_a_named_person_is_answered_with_what_the_recaps_say_of_them(assistant: Assistant) -> None:
+    answer = assistant.ask("Who is Priyanka Sharma?")
+    assert not answer.abstained, answer.text
+    assert all("Priyanka Sharma" in c.quote for c in answer.citations)
+    unknown = assistant.ask("Who is Kelsey Hightower?")
+    assert unknown.abstained and "Hightower" in unknown.text
+
+
+def test_how_fast_is_answered_with_the_measured_speed_up(assistant: Assistant) -> None:
+    answer = assistant.ask("How fast is WebAssembly compared to containers?")
+    assert any("1000 times faster" in c.quote for c in answer.citations), answer.text
