@@ -21,6 +21,7 @@ from assistant.question import holds_instruction, problem_with
 from assistant.relevance import catalogue_items
 from assistant.retrieval import Retrieval
 from assistant.stream import AnswerStream
+from assistant.summary import summary_answer
 from assistant.topics import TopicMap, TopicMatrix
 from assistant.types import MAX_SEARCH_K, Answer, AnswerPart, Citation, Hit, Provisional
 from assistant.view import IndexView, open_view
@@ -273,10 +274,12 @@ class Assistant:
             return AnswerStream(declined(question))
         if not turns and (listing := about_the_recaps(question, self.sources())) is not None:
             return AnswerStream(_whole(listing))
-        answerer = self.answerer()
         started = time.perf_counter()
         view = self.view()
         opened = (time.perf_counter() - started) * 1000
+        if not turns and (summary := summary_answer(question, view)) is not None:
+            return AnswerStream(_with_open_time(_whole(summary), opened))
+        answerer = self.answerer()
         return AnswerStream(_with_open_time(answerer.stream(question, turns, view), opened))
 
     # -- async and LangChain: thin hooks over the methods above ---------------------------------------

@@ -190,9 +190,15 @@ def _holds(answer_type: AnswerType, quote: str, kinds: set[str] | None) -> bool:
 # answers nothing. One ending in a colon is kept: it is quoted with the items it leads in to.
 _SIGNPOST = re.compile(
     r"\s*(?:here\s+(?:are|is)\b|here's\b|below\s+(?:are|is|you)\b|in\s+this\s+(?:blog\s+)?(?:post|article)\b|"
-    r"read\s+on\b|let'?s\s+(?:dive|take\s+a\s+look)\b|without\s+further\s+ado\b)",
+    r"this\s+(?:blog\s+)?(?:post|article|write-?up)\b|read\s+on\b|let'?s\s+(?:dive|take\s+a\s+look)\b"
+    r"|without\s+further\s+ado\b)",
     re.IGNORECASE,
 )
+
+
+def is_signpost(sentence: str) -> bool:
+    """A sentence about the post itself: "Here are the key takeaways…", "In this post…"."""
+    return bool(_SIGNPOST.match(sentence))
 
 
 def candidates(
@@ -218,7 +224,7 @@ def candidates(
         rank, passage = passages[chunk_id]
         start, end = vectors.spans[i]
         quote = texts[passage.source.id][start:end]
-        if len(quote.split()) < MIN_WORDS or (_SIGNPOST.match(quote) and not quote.rstrip().endswith(":")):
+        if len(quote.split()) < MIN_WORDS or (is_signpost(quote) and not quote.rstrip().endswith(":")):
             continue
         kinds = None
         if mentions is not None:

@@ -61,17 +61,11 @@ class StoreGroup:
     def all_chunks(self) -> list[StoredChunk]:
         return [c for s in self.stores for c in s.all_chunks()]
 
+    def source_sentences(self, source_id: str) -> SentenceVectors:
+        return _joined([s.source_sentences(source_id) for s in self.stores])
+
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> SentenceVectors:
-        parts = [s.sentence_vectors(chunk_ids) for s in self.stores]
-        parts = [p for p in parts if p.chunk_ids]
-        if not parts:
-            return SentenceVectors([], [], [], empty_vectors())
-        return SentenceVectors(
-            chunk_ids=[c for p in parts for c in p.chunk_ids],
-            spans=[sp for p in parts for sp in p.spans],
-            source_ids=[sid for p in parts for sid in p.source_ids],
-            vectors=np.concatenate([p.vectors for p in parts]),
-        )
+        return _joined([s.sentence_vectors(chunk_ids) for s in self.stores])
 
 
 class KeywordGroup:
@@ -123,3 +117,15 @@ class CatalogGroup:
             if catalog.text_path(source_id).exists():
                 return catalog.text(source_id)
         raise KeyError(source_id)
+
+
+def _joined(parts: list[SentenceVectors]) -> SentenceVectors:
+    parts = [p for p in parts if p.chunk_ids]
+    if not parts:
+        return SentenceVectors([], [], [], empty_vectors())
+    return SentenceVectors(
+        chunk_ids=[c for p in parts for c in p.chunk_ids],
+        spans=[sp for p in parts for sp in p.spans],
+        source_ids=[sid for p in parts for sid in p.source_ids],
+        vectors=np.concatenate([p.vectors for p in parts]),
+    )

@@ -38,6 +38,8 @@ class StoreReader(Protocol):
 
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> SentenceVectors: ...
 
+    def source_sentences(self, source_id: str) -> SentenceVectors: ...
+
 
 class KeywordReader(Protocol):
     """BM25 over chunk ids."""

@@ -336,10 +336,17 @@ class VectorStore:
             )
             offset += len(res["ids"])
 
+    def source_sentences(self, source_id: str) -> SentenceVectors:
+        """Every stored sentence of one source, with its vector."""
+        return self._sentences({"source_id": source_id})
+
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> SentenceVectors:
         if not chunk_ids:
             return SentenceVectors([], [], [], empty_vectors())
-        res = self.sentences.get(where=_one_of(chunk_ids, "chunk_id"), include=["metadatas", "embeddings"])
+        return self._sentences(_one_of(chunk_ids, "chunk_id"))
+
+    def _sentences(self, where: Where) -> SentenceVectors:
+        res = self.sentences.get(where=where, include=["metadatas", "embeddings"])
         metas = res["metadatas"] or []
         vectors = np.asarray(res["embeddings"], dtype=np.float32) if metas else empty_vectors()
         return SentenceVectors(

@@ -316,3 +316,27 @@ def test_who_is_a_named_person_is_answered_with_what_the_recaps_say_of_them(assi
 def test_how_fast_is_answered_with_the_measured_speed_up(assistant: Assistant) -> None:
     answer = assistant.ask("How fast is WebAssembly compared to containers?")
     assert any("1000 times faster" in c.quote for c in answer.citations), answer.text
+
+
+def test_a_named_recap_is_summarised_by_its_own_central_sentences_in_order(assistant: Assistant) -> None:
+    answer = assistant.ask("Summarize the Gardener recap")
+    (gardener,) = [s for s in assistant.sources() if s.publisher == "Gardener blog"]
+    assert not answer.abstained, answer.text
+    assert 3 <= len(answer.citations) <= 5
+    assert {c.source.id for c in answer.citations} == {gardener.id}
+    assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)
+    assert all(
+        len(c.quote.split()) >= 8 and not c.quote.startswith(("Here are", "This post")) for c in answer.citations
+    )
+    verbatim(assistant, answer)
+
+
+def test_summing_up_the_recaps_gives_each_its_say(assistant: Assistant) -> None:
+    answer = assistant.ask("Sum up the recaps")
+    cited = [c.source.id for c in answer.citations]
+    assert set(cited) == {s.id for s in assistant.sources()}
+    assert max(cited.count(sid) for sid in set(cited)) <= 2
+    verbatim(assistant, answer)
+    # A summary of a topic is a question about the topic, answered from retrieval.
+    topical = assistant.ask("Summarize what people said about Wasm")
+    assert not topical.text.startswith("The gist") and topical.citations

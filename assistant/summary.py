@@ -1,0 +1,103 @@
+"""Summaries of recaps ("Summarize the Gardener recap", "TL;DR of Bryant's post", "Sum up the
+recaps"): each recap's most central sentences, quoted in the author's order with their citations.
+
+A recap's gist is what most of its sentences are about: the sentences nearest the mean of all its
+stored sentence vectors (centroid summarisation, Radev et al. 2004), each chosen unlike the ones
+already taken (maximal marginal relevance, Carbonell and Goldstein 1998), so that five sentences
+make five points. Extractive like every other answer: no model, every word verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.evidence import is_signpost
+from assistant.retrieval import scope_to_named_sources
+from assistant.types import Answer, Citation
+from assistant.view import IndexView
+from index.store import SentenceVectors
+
+PER_RECAP = 5  # sentences for one recap
+EACH = 2  # sentences for each recap when all are summarised
+MIN_WORDS = 8  # shorter sentences are labels, asides or list items, not points
+NOVELTY = 0.7  # maximal marginal relevance: weight of centrality against likeness to those chosen
+
+_SUMMARY = re.compile(
+    r"^\s*(?:please\s+|can\s+you\s+|could\s+you\s+)?(?:summari[sz]e|sum\s+up|recap\b"
+    r"|(?:give\s+me\s+|what(?:'s|\s+is)\s+)?(?:a\s+|the\s+)?(?:summary|tl;?\s?dr|gist|rundown|key\s+points|main\s+points)"
+    r"\s+(?:of|for|from)|tl;?\s?dr\b)",
+    re.IGNORECASE,
+)
+_ALL = re.compile(r"\b(?:recaps|posts|blogs|write-?ups|all|everything|them|the\s+conference|kubecon)\b", re.IGNORECASE)
+_SENTENCE_END = tuple('.!?…)"”’')
+
+
+def summary_answer(question: str, view: IndexView) -> Answer | None:
+    """The summary `question` asks for, of the recaps it names or of all of them; None when it asks
+    for no summary, or for one of a topic ("summarise what was said about Wasm" is a question
+    about Wasm, left to retrieval)."""
+    if not _SUMMARY.search(question):
+        return None
+    sources = view.retriever.sources
+    rest, named = scope_to_named_sources(question, sources)
+    if named is sources and not _ALL.search(rest):
+        return None
+    chosen = sorted(named.values(), key=lambda s: (s.date or "9999", s.title))
+    if not chosen:
+        return None
+    each = PER_RECAP if len(chosen) == 1 else EACH
+    texts = view.texts(s.id for s in chosen)
+    citations: list[Citation] = []
+    lines: list[str] = []
+    for source in chosen:
+        sentences = view.store.source_sentences(source.id)
+        picked = central(sentences, texts[source.id], each)
+        chunk_ids = sorted({sentences.chunk_ids[k] for k in picked})
+        sections = {c.id: c.section_title for c in view.store.get_chunks(chunk_ids)}
+        parts = []
+        for k in sorted(picked, key=lambda k: sentences.spans[k][0]):  # in the author's order
+            start, end = sentences.spans[k]
+            chunk_id = sentences.chunk_ids[k]
+            n = len(citations) + 1
+            quote = texts[source.id][start:end]
+            citations.append(Citation(n, source, quote, sections.get(chunk_id, ""), chunk_id, picked[k], start, end))
+            parts.append(f"“{quote}” [{n}]")
+        if parts:
+            lines.append(f"{source.byline()}, “{source.title}”: " + " ".join(parts))
+    if not lines:
+        return None
+    head = (
+        f"The gist of {'this recap' if len(chosen) == 1 else f'the {len(chosen)} recaps'}, in "
+        f"{'its' if len(chosen) == 1 else 'their'} own most central sentences:"
+    )
+    return Answer(head + "\n\n" + "\n\n".join(lines), citations, False, "extractive", question=question)
+
+
+def central(sentences: SentenceVectors, text: str, count: int) -> dict[int, float]:
+    """Up to `count` sentences (index into `sentences`: centrality) nearest the document's mean
+    vector, each penalised by its likeness to those already chosen. Headings, lead-ins, signposts
+    and short sentences are passed over."""
+    usable = [
+        k
+        for k, (start, end) in enumerate(sentences.spans)
+        if len((quote := text[start:end]).split()) >= MIN_WORDS
+        and quote.rstrip().endswith(_SENTENCE_END)
+        and not is_signpost(quote)
+    ]
+    if not usable:
+        return {}
+    vectors = sentences.vectors[usable]
+    mean = vectors.mean(axis=0)
+    centrality = vectors @ (mean / (np.linalg.norm(mean) or 1.0))
+    chosen: dict[int, float] = {}
+    taken: list[int] = []
+    while len(taken) < min(count, len(usable)):
+        likeness = (vectors @ vectors[taken].T).max(axis=1) if taken else np.zeros(len(usable))
+        score = NOVELTY * centrality - (1 - NOVELTY) * likeness
+        score[taken] = -np.inf
+        best = int(np.argmax(score))
+        taken.append(best)
+        chosen[usable[best]] = float(centrality[best])
+    return chosen
