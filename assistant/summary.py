@@ -30,6 +30,13 @@ _SUMMARY = re.compile(
     r"\s+(?:of|for|from)|tl;?\s?dr\b)",
     re.IGNORECASE,
 )
+# "What were the main themes?": with no topic of its own, the gist of every recap.
+_THEMES = re.compile(
+    r"^\s*what\s+(?:were|are|was)\s+the\s+(?:main|key|big(?:gest)?|major|top|overall)\s+"
+    r"(?:themes?|takeaways?|topics?|highlights?|trends?|points?|messages?)"
+    r"(?:\s+(?:of|at|from)\s+(?:the\s+)?(?:conference|event|kubecon|recaps?|week))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 _ALL = re.compile(r"\b(?:recaps|posts|blogs|write-?ups|all|everything|them|the\s+conference|kubecon)\b", re.IGNORECASE)
 _SENTENCE_END = tuple('.!?…)"”’')
 
@@ -38,11 +45,12 @@ def summary_answer(question: str, view: IndexView) -> Answer | None:
     """The summary `question` asks for, of the recaps it names or of all of them; None when it asks
     for no summary, or for one of a topic ("summarise what was said about Wasm" is a question
     about Wasm, left to retrieval)."""
-    if not _SUMMARY.search(question):
+    themes = bool(_THEMES.search(question))
+    if not (themes or _SUMMARY.search(question)):
         return None
     sources = view.retriever.sources
     rest, named = scope_to_named_sources(question, sources)
-    if named is sources and not _ALL.search(rest):
+    if named is sources and not (themes or _ALL.search(rest)):
         return None
     chosen = sorted(named.values(), key=lambda s: (s.date or "9999", s.title))
     if not chosen:

@@ -340,3 +340,10 @@ def test_summing_up_the_recaps_gives_each_its_say(assistant: Assistant) -> None:
     # A summary of a topic is a question about the topic, answered from retrieval.
     topical = assistant.ask("Summarize what people said about Wasm")
     assert not topical.text.startswith("The gist") and topical.citations
+
+
+def test_the_main_themes_are_each_recaps_gist(assistant: Assistant) -> None:
+    answer = assistant.ask("What were the main themes?")
+    assert not answer.abstained, answer.text
+    assert {c.source.id for c in answer.citations} == {s.id for s in assistant.sources()}
+    verbatim(assistant, answer)
