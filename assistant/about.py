@@ -37,33 +37,25 @@ _RECORD_ASKED = re.compile(
 _DOCUMENT = re.compile(rf"\b{_DOCUMENTS}\b|\b(?:his|her|their)\s+(?:recap|post|write-?up)\b", re.IGNORECASE)
 
 
-def asks_about_the_recaps(question: str) -> bool:
-    return bool(_ABOUT_THE_RECAPS.match(question))
-
-
 def about_the_recaps(question: str, sources: Sequence[Source]) -> Answer | None:
     """The recaps' records (author, publisher, date, title and link) when `question` is about the
     collection itself ("Who wrote the recaps?"), or about the record of recaps it names ("When was
     Bryant's recap published?", "Who wrote the Gardener post?"); None for any other question."""
-    if asks_about_the_recaps(question):
-        listed = list(sources)
-    else:
-        named = _named_records(question, sources)
-        if not named:
-            return None
-        listed = named
+    whole = bool(_ABOUT_THE_RECAPS.match(question))
+    listed = list(sources) if whole else _named_records(question, sources)
+    if not (whole or listed):
+        return None
     if not listed:
         text = "No recaps are indexed yet: run `recap ingest` (or add files in the web UI's Sources tab)."
         return Answer(text, [], True, "extractive", question=question)
     ordered = sorted(listed, key=lambda s: (s.date or "9999", s.title))
     lines = [f"- {s.byline()}: “{s.title}”" + (f" — {s.url}" if s.url else "") for s in ordered]
     count = len(ordered)
-    if len(listed) < len(sources):
-        head = "From the index's records (not from the recaps' text):"
-    else:
-        head = (
-            f"{count} recap{'s are' if count != 1 else ' is'} indexed (from the index's records, not from their text):"
-        )
+    head = (
+        f"{count} recap{'s are' if count != 1 else ' is'} indexed (from the index's records, not from their text):"
+        if whole
+        else "From the index's records (not from the recaps' text):"
+    )
     return Answer(head + "\n\n" + "\n".join(lines), [], False, "extractive", question=question)
 
 

@@ -23,10 +23,12 @@ _NUMBER_WORDS = (
 _NAME = re.compile(r"(?<=[\s(“\"‘'/])(?:[A-Z][\w&.+-]*[A-Za-z0-9]|[a-z]+[A-Z]\w*)")
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+(?:de|van|von|da|di|del|la)?\s*[A-Z][a-zà-ÿŠš'’-]+)+\b")
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_WEEKDAYS = r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+_DAY_OF_EVENT = r"\bday\s+(?:one|two|three|four|five|\d)\b"  # "the day three keynote"
 # Digits that count nothing: a year ("Europe 2024"), a version ("v1", "1.30"), a name ("K8s", "llama2")
 # or a day of the event ("the day three keynote").
 _NOT_A_COUNT = re.compile(
-    r"\bday\s+(?:one|two|three|four|five|\d)\b|\b(?:19|20)\d\d\b|\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\b[A-Za-z]+\d+[A-Za-z]*\b|\b\d+[A-Za-z]+\d+\b"
+    rf"{_DAY_OF_EVENT}|\b(?:19|20)\d\d\b|\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\b[A-Za-z]+\d+[A-Za-z]*\b|\b\d+[A-Za-z]+\d+\b"
 )
 _ORDINAL_WORDS = re.compile(r"\b(?:first|second|third)\b", re.IGNORECASE)
 
@@ -48,12 +50,12 @@ _DURATION = re.compile(
 )
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|dollars?|euros?)\b|\b(?:revenue|cost|price|funding)\b", re.IGNORECASE)
 _DATE = re.compile(
-    rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-    r"|\b(?:last|next|this)\s+(?:year|month|week)\b|\bday\s+(?:one|two|three|1|2|3)\b|\b\d{1,2}(?:st|nd|rd|th)\b",
+    rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|{_WEEKDAYS}|{_DAY_OF_EVENT}"
+    r"|\b(?:last|next|this)\s+(?:year|month|week)\b|\b\d{1,2}(?:st|nd|rd|th)\b",
 )
 _DAY = re.compile(
-    rf"\b(?:{_MONTHS})\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{{1,2}}(?:st|nd|rd|th)\b"
-    r"|\bday\s+(?:one|two|three|four|five|\d)\b|\b(?:first|second|third|fourth|final|last|opening|closing)\s+day\b"
+    rf"\b(?:{_MONTHS})\b|{_WEEKDAYS}|\b\d{{1,2}}(?:st|nd|rd|th)\b|{_DAY_OF_EVENT}"
+    r"|\b(?:first|second|third|fourth|final|last|opening|closing)\s+day\b"
     r"|\b(?:today|tomorrow|yesterday)\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b",
 )
 _PLACE = re.compile(

@@ -34,10 +34,16 @@ SHORT_FOLLOW_UP = 12  # words; a longer question usually says what it is about
 _WHO_IS = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?P<topic>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s*\??\s*$")
 
 
+def named_in_who_is(question: str) -> str | None:
+    """The name in "Who is Priyanka Sharma?": such a question asks what the recaps say of someone."""
+    match = _WHO_IS.search(question)
+    return match.group("topic") if match else None
+
+
 def topic_of(question: str) -> str | None:
     """The X of "what did people say about X?" or "who is X?", if the question has that shape."""
-    match = _TOPIC_IN_QUESTION.search(question) or _WHO_IS.search(question)
-    return match.group("topic").strip() if match else None
+    match = _TOPIC_IN_QUESTION.search(question)
+    return match.group("topic").strip() if match else named_in_who_is(question)
 
 
 def last_user_question(history: Sequence[Turn] | None) -> str | None:

@@ -65,7 +65,7 @@ _FRAGMENT = FEATURES.index("fragment")
 _TYPED_FOCUS = FEATURES.index("typed_focus")
 _BEST_TYPED_FOCUS = FEATURES.index("best_typed_focus")
 MIN_WORDS = 3  # "Security", "AI-based anything": list labels without a claim of their own
-_SENTENCE_END = tuple('.!?…)"”’')
+SENTENCE_END = tuple('.!?…)"”’')
 _ANAPHOR = re.compile(
     r"^(?:This|That|These|Those|They|It|He|She|His|Her|Their|Its|Them|Both|Such|The\s+(?:talk|project|tool|event|"
     r"keynote|session))\b"
@@ -152,7 +152,7 @@ class _Asked:
             max(matched, default=0.0) / self.rarest,
             float(bool(self.topic_terms) and self.topic_terms <= quote_terms),
             float(type_match),
-            0.0 if quote.endswith(_SENTENCE_END) else 1.0,
+            0.0 if quote.endswith(SENTENCE_END) else 1.0,
             math.log(len(quote.split())),
             float(bool(_ANAPHOR.search(quote[:60]))),
             float(self.question.kind in _VIEW_KINDS and bool(_FIRST_PERSON.search(quote))),

@@ -97,10 +97,10 @@ def planned_answer(question: str, retrieval: Retrieval, view: IndexView, setting
     items = [i for i in view_items(view) if i.kind in kinds and not is_edition(i, settings.conference)]
     chosen = choose(items, retrieval, view)
     one = asks_for_one(question)
-    planning = bool(_PLANNING.search(question))
-    if topic_terms(retrieval.query) and (one or not planning):
+    topical = bool(topic_terms(retrieval.query))
+    if topical and (one or not _PLANNING.search(question)):
         chosen = likely_answers(chosen, question, retrieval, view, 1 if one else MAX_ITEMS)
-    elif topic_terms(retrieval.query):
+    elif topical:
         # A planner wants the candidates, not only the sure ones: no bar, the likeliest first.
         chosen = likely_answers(chosen, question, retrieval, view, PLAN_ITEMS, bar=None)
     elif one:  # "only time for one co-located event": the one a recap recommends, else the most mentioned

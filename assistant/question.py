@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from assistant.condense import named_in_who_is
 from index.keyword import terms
 
 
@@ -175,16 +176,13 @@ def kind_of(text: str, named_sources: int = 0) -> Kind:
     return Kind.FACT
 
 
-_WHO_IS_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$")
-
-
 def answer_type_of(text: str) -> AnswerType:
     """What a correct answer must contain, or NONE when the question asks for a view or an explanation.
 
     A two-part question ("What talk did he give, and where?") takes the type of its first part.
     """
     first = parts_of(text)[0]
-    if _WHO_IS_NAMED.search(first):  # "Who is Priyanka Sharma?" names the person: it asks what they are
+    if named_in_who_is(first):  # "Who is Priyanka Sharma?" names the person: it asks what they are
         return AnswerType.NONE
     which = _WHICH.search(first)
     if which:  # "which well-known cloud native projects": the noun it asks about decides

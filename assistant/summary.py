@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from assistant.evidence import is_signpost
+from assistant.evidence import SENTENCE_END, is_signpost
 from assistant.retrieval import scope_to_named_sources
 from assistant.types import Answer, Citation
 from assistant.view import IndexView
@@ -38,7 +38,6 @@ _THEMES = re.compile(
     re.IGNORECASE,
 )
 _ALL = re.compile(r"\b(?:recaps|posts|blogs|write-?ups|all|everything|them|the\s+conference|kubecon)\b", re.IGNORECASE)
-_SENTENCE_END = tuple('.!?…)"”’')
 
 
 def summary_answer(question: str, view: IndexView) -> Answer | None:
@@ -91,7 +90,7 @@ def central(sentences: SentenceVectors, text: str, count: int) -> dict[int, floa
         k
         for k, (start, end) in enumerate(sentences.spans)
         if len((quote := text[start:end]).split()) >= MIN_WORDS
-        and quote.rstrip().endswith(_SENTENCE_END)
+        and quote.rstrip().endswith(SENTENCE_END)
         and not is_signpost(quote)
     ]
     if not usable:
