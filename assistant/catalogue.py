@@ -8,7 +8,9 @@ has been removed or replaced.
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,6 +138,33 @@ def _resolve(item: Item, sources: dict[str, Source]) -> CatalogueItem:
         if m.source_id in sources
     )
     return CatalogueItem(item.name, item.kind, tuple(item.aliases), item.speaker, item.organisation, item.url, mentions)
+
+
+SUBJECT_KINDS = {"person", "organisation", "project", "talk", "keynote", "event"}
+
+
+def items_named_in(text: str, items: Sequence[CatalogueItem], sources: int) -> list[tuple[str, ...]]:
+    """The items a question names ("Solomon Hykes", "Platform Engineering Day"), each as its
+    spellings, the one the question uses first.
+
+    Items most of the `sources` name (the conference, Kubernetes, the CNCF) are the backdrop every
+    sentence stands against, not a subject a sentence must name: "how many sponsors did KubeCon
+    have?" is answered by "…not to mention 100s of sponsors"."""
+    folded = text.casefold()
+    named: list[tuple[str, ...]] = []
+    for item in items:
+        if item.kind not in SUBJECT_KINDS or (sources > 1 and 2 * len({m.source.id for m in item.mentions}) > sources):
+            continue
+        spellings = [n for n in (item.name, *item.aliases) if len(n) > 2]
+        used = next((n for n in spellings if n.casefold() in folded and names(text, n)), None)
+        if used is not None:  # the question's own spelling first
+            named.append((used, *(n for n in spellings if n != used)))
+    return named
+
+
+def names(text: str, name: str) -> bool:
+    """Whether `text` names `name` as a whole word, in any case ("kaito" in "Kaito aims…")."""
+    return bool(re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE))
 
 
 MentionSpans = dict[str, list[tuple[int, int, str]]]  # source id → (start, end, item kind) of each mention

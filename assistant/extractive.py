@@ -24,13 +24,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from assistant.catalogue import MentionSpans, mention_spans
+from assistant.catalogue import MentionSpans, items_named_in, mention_spans, names, view_items
 from assistant.condense import Turn, condense, topic_of
 from assistant.enumeration import items_after
 from assistant.evidence import Candidate, candidates, weak_evidence
 from assistant.planning import planned_answer
 from assistant.polarity import tone
-from assistant.question import AnswerType, Kind, Question, analyse, asks_for_several
+from assistant.question import QUANTITIES, AnswerType, Kind, Question, analyse, asks_for_several
 from assistant.retrieval import Retrieval
 from assistant.selector import Policy, Selector, shipped_selector
 from assistant.span_check import check_span
@@ -85,6 +85,7 @@ def select(
     policy: Policy,
     named: Sequence[Source] = (),
     weak: bool = False,
+    subjects: Sequence[tuple[str, ...]] = (),
 ) -> Selection:
     """The quotes for `question` from scored candidates (spans not yet grown), or an abstention.
 
@@ -110,6 +111,12 @@ def select(
         # A question after several things ("who gave keynotes?") is answered by each sentence naming one,
         # however many sentences about the topic name none.
         one = not comparing and not asks_for_several(question.text)
+        # A quantity is one answer however plural its noun ("how many people attended…?").
+        if typed and (one or question.answer_type in QUANTITIES) and question.kind is Kind.FACT and subjects:
+            # "On which day did Solomon Hykes give his keynote?" is not answered by another keynote's day.
+            typed = [(c, p) for c, p in typed if all(any(names(c.quote, n) for n in s) for s in subjects)]
+            if not typed:
+                return Selection(abstain_reason="subject")
         if not typed or (one and typed[0][1] < policy.typed_share * ranked[0][1]):
             return Selection(abstain_reason="type")
         ranked = typed
@@ -261,8 +268,19 @@ def _phrase(part: str, word: str) -> str:
     return " ".join(tokens[start:end])
 
 
-def abstention(best: float, floor: float, unknown_words: list[str], question: Question | None = None) -> str:
-    if question is not None and question.answer_type in _ASKS and unknown_words == []:
+def abstention(
+    best: float,
+    floor: float,
+    unknown_words: list[str],
+    question: Question | None = None,
+    subjects: Sequence[str] = (),
+) -> str:
+    """Why the recaps don't answer: what they don't say, the words they never use, or how far the
+    closest passage is. `subjects`: what the question is about that they do name."""
+    if question is not None and question.answer_type in _ASKS and subjects:
+        named = " and ".join(f"“{s}”" for s in subjects)
+        reason = f"they name {named}, but don't say {_ASKS[question.answer_type]}"
+    elif question is not None and question.answer_type in _ASKS and unknown_words == []:
         reason = f"they don't say {_ASKS[question.answer_type]}, and nothing they say answers it"
     elif unknown_words:
         words = ", ".join(f"“{w}”" for w in unknown_words)
@@ -273,6 +291,11 @@ def abstention(best: float, floor: float, unknown_words: list[str], question: Qu
         f"The recaps don't cover this: {reason}. I won't quote something unrelated. "
         "Try other words, or run `recap sources` to see what is indexed."
     )
+
+
+def _named_once(spellings: list[str]) -> list[str]:
+    """Each name once: "Spotify" goes when "Spotify talk" is named too."""
+    return [s for s in spellings if not any(s != o and s.casefold() in o.casefold() for o in spellings)]
 
 
 def render(selection: Selection, texts: dict[str, str]) -> tuple[str, list[Citation]]:
@@ -318,8 +341,13 @@ def extractive_answer(
     selector: Selector | None = None,
     sources: Sequence[Source] = (),
     mentions: MentionSpans | None = None,
+    subjects: Sequence[tuple[str, ...]] = (),
 ) -> Answer:
-    """Quote the sentences that answer `question_text` (already standalone), or abstain."""
+    """Quote the sentences that answer `question_text` (already standalone), or abstain.
+
+    `subjects`: the catalogue items the question names, each as its spellings
+    (`catalogue.items_named_in`); a question after one thing of a kind about them is answered only
+    by a sentence naming them."""
     selector = selector or shipped_selector()
     named = [p.source for p in retrieval.passages if p.source.id in retrieval.named_sources]
     named = list({s.id: s for s in named}.values())
@@ -332,10 +360,11 @@ def extractive_answer(
     found = candidates(retrieval, store, texts, question, mentions)
     probabilities = selector.probabilities(np.stack([c.features for c in found])) if found else np.zeros(0)
     weak = weak_evidence(found, retrieval, question, settings)
-    selection = select(question, found, probabilities, selector.policy_for(question.kind), named, weak)
+    selection = select(question, found, probabilities, selector.policy_for(question.kind), named, weak, subjects)
     if selection.abstain_reason:
         unknown = retrieval.unknown_words if selection.abstain_reason == "evidence" else []
-        text = abstention(retrieval.best_similarity, settings.relevance_floor, unknown, question)
+        about = _named_once([s[0] for s in subjects]) if selection.abstain_reason == "subject" else []
+        text = abstention(retrieval.best_similarity, settings.relevance_floor, unknown, question, about)
         return Answer(text, [], True, "extractive")
     selection.uncovered = uncovered
     paragraphs = {p.chunk.id: list(p.chunk.spans) for p in retrieval.passages}
@@ -375,6 +404,7 @@ class ExtractiveAnswerer:
             self.settings,
             sources=list(view.retriever.sources.values()),
             mentions=mention_spans(view),
+            subjects=items_named_in(retrieval.query, view_items(view), len(view.retriever.sources)),
         )
         done = time.perf_counter()
         answer.timings = {

@@ -68,7 +68,7 @@ _PLANNING = re.compile(
 _OPINION = re.compile(
     r"\bwhat\s+(?:did|do|does)\s+(?:people|folks|everyone|the\s+recaps?|the\s+authors?|attendees|speakers|"
     r"bloggers|they|others|\w+)\s+(?:say|think|write|feel|report|make)\b"
-    r"|\b(?:opinions?|views?|takes?|impressions?|sentiment|reactions?|verdict|feel(?:ing)?s?)\b"
+    r"|\btake\s+on\b|\b(?:opinions?|views?|takes|impressions?|sentiment|reactions?|verdict|feel(?:ing)?s?)\b"
     r"|\bhow\s+(?:did|do)\s+(?:people|folks|the\s+recaps?)\b|\bwho\s+(?:said|wrote|thinks?)\b",
     re.IGNORECASE,
 )
@@ -219,6 +219,16 @@ _SEVERAL = re.compile(
     r"organi[sz]ations|people|speakers|products|frameworks|sponsors)\b",
     re.IGNORECASE,
 )
+
+
+QUANTITIES = {
+    AnswerType.NUMBER,
+    AnswerType.SHARE,
+    AnswerType.DURATION,
+    AnswerType.MONEY,
+    AnswerType.DATE,
+    AnswerType.DAY,
+}
 
 
 def asks_for_several(text: str) -> bool:

@@ -11,7 +11,7 @@ from assistant.answer_types import holds
 from assistant.evidence import candidates
 from assistant.extractive import Quote, grow_antecedents
 from assistant.polarity import tone
-from assistant.question import AnswerType, analyse
+from assistant.question import AnswerType, Kind, analyse, kind_of
 
 
 def verbatim(assistant: Assistant, answer: Answer) -> None:
@@ -350,3 +350,36 @@ def test_the_main_themes_are_each_recaps_gist(assistant: Assistant) -> None:
     assert not answer.abstained, answer.text
     assert {c.source.id for c in answer.citations} == {s.id for s in assistant.sources()}
     verbatim(assistant, answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("How many people attended Platform Engineering Day?", "Platform Engineering Day"),
+        ("What day did the Spotify talk take place?", "Spotify talk"),
+    ],
+)
+def test_a_quantity_about_a_named_thing_is_not_answered_from_a_sentence_about_another(
+    assistant: Assistant, question: str, subject: str
+) -> None:
+    # The recaps give a head count of the whole conference and the day of another keynote, not these.
+    answer = assistant.ask(question)
+    assert answer.abstained and not answer.citations, answer.text
+    assert f"name “{subject}”" in answer.text
+
+
+def test_the_conference_itself_is_the_backdrop_not_a_subject_a_quote_must_name(assistant: Assistant) -> None:
+    answer = assistant.ask("Roughly how many sponsors were at KubeCon?")
+    assert any("100s of sponsors" in c.quote for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What day did the Spotify talk take place?", Kind.FACT),
+        ("What is Bryant's take on platform engineering?", Kind.OPINION),
+        ("Any hot takes on Wasm?", Kind.OPINION),
+    ],
+)
+def test_take_is_a_view_only_as_a_noun(question: str, kind: Kind) -> None:
+    assert kind_of(question) is kind
