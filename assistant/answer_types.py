@@ -40,7 +40,8 @@ def _counts(sentence: str) -> bool:
 
 _SHARE = re.compile(
     r"\d\s?%|\bper\s?cent\b|\bpercent(?:age)?\b|\b(?:half|third|thirds|quarter|quarters|fifth|majority|minority)\b"
-    r"|\b(?:one|1)\s+in\s+\w+|\bout\s+of\s+(?:\d|every)",
+    r"|\b(?:one|1)\s+in\s+(?:\d|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a\s+hundred)"
+    r"|\bout\s+of\s+(?:\d|every)",
     re.IGNORECASE,
 )
 _DURATION = re.compile(

@@ -156,10 +156,18 @@ def items_named_in(text: str, items: Sequence[CatalogueItem], sources: int) -> l
         if item.kind not in SUBJECT_KINDS or (sources > 1 and 2 * len({m.source.id for m in item.mentions}) > sources):
             continue
         spellings = [n for n in (item.name, *item.aliases) if len(n) > 2]
-        used = next((n for n in spellings if n.casefold() in folded and names(text, n)), None)
+        used = next((n for n in spellings if n.casefold() in folded and _names_in_question(text, n)), None)
         if used is not None:  # the question's own spelling first
             named.append((used, *(n for n in spellings if n != used)))
     return named
+
+
+def _names_in_question(question: str, name: str) -> bool:
+    """A one-word name is named as written ("Mark" the person, not "did the conference mark");
+    a longer one in any case ("platform engineering day")."""
+    if " " in name.strip():
+        return names(question, name)
+    return bool(re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", question))
 
 
 def names(text: str, name: str) -> bool:

@@ -137,9 +137,17 @@ class _Asked:
             _question_row(retrieval, question, held, topic_terms),
         )
 
-    def row(self, quote: str, similarity: float, passage: Passage, rank: int, type_match: bool) -> list[float]:
-        """One candidate's features, in the order of FEATURES (best_typed_focus filled in later)."""
+    def row(
+        self, quote: str, similarity: float, passage: Passage, rank: int, type_match: bool, before: str = ""
+    ) -> list[float]:
+        """One candidate's features, in the order of FEATURES (best_typed_focus filled in later).
+
+        `before`: the sentence a quote that points back ("They took care to…") stands for, whose
+        words count as its own: it is about NVIDIA's keynote although it never names it."""
         quote_terms = set(terms(quote))
+        anaphor = bool(_ANAPHOR.search(quote[:60]))
+        if anaphor and before:
+            quote_terms |= set(terms(before))
         matched = [self.weights[t] for t in quote_terms if t in self.weights]
         focus = len(quote_terms & set(self.weights)) / len(self.weights) if self.weights else 0.0
         return [
@@ -154,7 +162,7 @@ class _Asked:
             float(type_match),
             0.0 if quote.endswith(SENTENCE_END) else 1.0,
             math.log(len(quote.split())),
-            float(bool(_ANAPHOR.search(quote[:60]))),
+            float(anaphor),
             float(self.question.kind in _VIEW_KINDS and bool(_FIRST_PERSON.search(quote))),
             float(passage.source.id in self.named),
             focus,
@@ -230,7 +238,10 @@ def candidates(
         if mentions is not None:
             kinds = {k for s, e, k in mentions.get(passage.source.id, []) if s < end and start < e}
         type_match = _holds(question.answer_type, quote, kinds)
-        row = asked.row(quote, float(similarities[i]), passage, rank, type_match)
+        before = ""
+        if i and vectors.chunk_ids[i - 1] == chunk_id and _one_paragraph(passage, vectors.spans[i - 1][0], start):
+            before = texts[passage.source.id][vectors.spans[i - 1][0] : vectors.spans[i - 1][1]]
+        row = asked.row(quote, float(similarities[i]), passage, rank, type_match, before)
         matched = sum(asked.weights[t] for t in set(terms(quote)) if t in asked.weights)
         strength = (
             float(similarities[i]) + min(LEXICAL_CAP, LEXICAL_WEIGHT * matched) - FRAGMENT_PENALTY * row[_FRAGMENT]
@@ -254,6 +265,11 @@ def candidates(
     for c in found:  # a question-level feature, known once every candidate is scored
         c.features[_BEST_TYPED_FOCUS] = best_typed
     return found
+
+
+def _one_paragraph(passage: Passage, first: int, second: int) -> bool:
+    """Whether two offsets of the passage's document fall in one of its paragraphs."""
+    return any(a <= first and second < b for a, b in passage.chunk.spans)
 
 
 def _question_row(retrieval: Retrieval, question: Question, held: str, topic_terms: set[str]) -> list[float]:

@@ -8,10 +8,12 @@ import pytest
 
 from assistant import Answer, Assistant, BadQuestionError, CitationCheck
 from assistant.answer_types import holds
-from assistant.evidence import candidates
+from assistant.catalogue import CatalogueItem, items_named_in
+from assistant.evidence import FEATURES, candidates
 from assistant.extractive import Quote, grow_antecedents
 from assistant.polarity import tone
 from assistant.question import AnswerType, Kind, analyse, kind_of
+from assistant.spelling import Spelling
 
 
 def verbatim(assistant: Assistant, answer: Answer) -> None:
@@ -61,6 +63,18 @@ def test_a_quote_that_points_back_carries_its_antecedent(assistant: Assistant) -
     assert (quotes[0].start, quotes[0].end) == (plain.start, plain.end)
 
 
+def test_a_sentence_that_points_back_is_scored_with_its_antecedents_words(assistant: Assistant) -> None:
+    view = assistant.view()
+    retrieval = view.retriever.retrieve("How did Bryant feel about NVIDIA's keynote?", 8)
+    texts = view.texts(p.source.id for p in retrieval.passages)
+    found = candidates(retrieval, view.store, texts, analyse(retrieval.query))
+    view_of_it = next(c for c in found if c.quote.startswith("They took care to weave in the Kubernetes story"))
+    # It never names NVIDIA; the sentence before it does, and that is what "They" stands for.
+    assert view_of_it.features[FEATURES.index("names_topic")] == 1.0
+    answer = assistant.ask("How did Bryant feel about NVIDIA's keynote?")
+    assert any("primarily a hardware/infrastructure play" in c.quote for c in answer.citations), answer.text
+
+
 def test_a_who_question_quotes_sentences_that_name_someone(assistant: Assistant) -> None:
     answer = assistant.ask("Who gave keynotes?")
     assert not answer.abstained
@@ -91,6 +105,7 @@ def test_a_question_holding_an_instruction_is_declined_not_answered(assistant: A
     [
         ("Could WebAssembly replace the container runtime in Kuberentes?", "kubernetes"),
         ("whats happening with Backstage modularisation?", "modularization"),
+        ("Who gave keynotes?", "give"),
     ],
 )
 def test_typos_and_spellings_are_matched_to_the_recaps_own(assistant: Assistant, question: str, corrected: str) -> None:
@@ -214,6 +229,8 @@ def test_the_kind_of_quantity_or_date_a_question_asks_for(question: str, expecte
         (AnswerType.SHARE, "About 60% of attendees were new.", True),
         (AnswerType.SHARE, "Half of the audience raised a hand.", True),
         (AnswerType.SHARE, "Over 12,000 people attended.", False),
+        (AnswerType.SHARE, "One in five teams runs Wasm.", True),
+        (AnswerType.SHARE, "The next one in North America is in November.", False),
         (AnswerType.DURATION, "It was a full-day event.", True),
         (AnswerType.DURATION, "The workshop ran for three hours.", True),
         (AnswerType.DURATION, "Over 12,000 people attended.", False),
@@ -383,3 +400,25 @@ def test_the_conference_itself_is_the_backdrop_not_a_subject_a_quote_must_name(a
 )
 def test_take_is_a_view_only_as_a_noun(question: str, kind: Kind) -> None:
     assert kind_of(question) is kind
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("gave", "give"),  # an irregular form: no stemmer derives it
+        ("licences", "license"),  # the dictionary form, then the recaps' spelling of it
+        ("devs", None),  # the stemmer already makes it "dev": the question keeps its own word
+        ("turnout", None),  # a word the recaps don't use is left alone
+    ],
+)
+def test_a_word_the_index_lacks_is_taken_to_its_dictionary_form(word: str, expected: str | None) -> None:
+    spelling = Spelling({"give": 3, "license": 2, "dev": 4, "turn": 1})
+    assert spelling.closest(word) == expected
+
+
+def test_a_one_word_name_is_a_subject_only_as_written() -> None:
+    mark = CatalogueItem("Mark", "person")
+    assert items_named_in("Which anniversary did the conference mark?", [mark], 4) == []
+    assert items_named_in("What did Mark say?", [mark], 4) == [("Mark",)]
+    day = CatalogueItem("Platform Engineering Day", "event")
+    assert items_named_in("how long was platform engineering day?", [day], 4) == [("Platform Engineering Day",)]
