@@ -59,7 +59,7 @@ _ASK_FOR = re.compile(
 )
 _WHO_SPOKE = re.compile(r"\bwho\s+(?:spoke|presented|talked|gave\s+(?:a\s+)?talks?)\s+(?:about|on)\b", re.I)
 _PLANNING = re.compile(
-    r"\b(?:should\s+i|worth\s+(?:watching|catching|attending)|prioriti[sz]e|which\s+(?:one\s+)?should\s+(?:it|that)\s+be"
+    r"\b(?:should\s+(?:i|we|you|one|a|an|my|our|someone|somebody)|worth\s+(?:watching|catching|attending)|must-?see|prioriti[sz]e|which\s+(?:one\s+)?should\s+(?:it|that)\s+be"
     r"|only\s+(?:have\s+)?(?:time|room)\s+for)\b",
     re.I,
 )
@@ -197,13 +197,20 @@ def describe(item: CatalogueItem) -> str:
 def list_answer(question: str, chosen: Sequence[Fit], kinds: tuple[str, ...]) -> Answer:
     lines: list[str] = []
     citations: list[Citation] = []
+    # Items named in one sentence ("Humanitec, Upbound (Crossplane), Massdriver…") share one line
+    # and one citation, in the order the first of them was chosen.
+    by_sentence: dict[tuple[str, int, int], list[Fit]] = {}
     for fit in chosen:
+        by_sentence.setdefault((fit.why.source.id, fit.why.start, fit.why.end), []).append(fit)
+    for fits_ in by_sentence.values():
         n = len(citations) + 1
-        mention = fit.why
+        mention = fits_[0].why
         who = mention.source.author or mention.source.publisher or "a recap"
-        verb = "recommends it" if mention.recommends else "mentions it"
-        lines.append(f"- {describe(fit.item)}: {who} {verb}: “{mention.quote}” [{n}]")
-        citations.append(mention.citation(n, fit.chunk_id, max(fit.score, 0.0)))
+        them = "it" if len(fits_) == 1 else "them"
+        verb = f"recommends {them}" if mention.recommends else f"mentions {them}"
+        named = "; ".join(describe(f.item) for f in fits_)
+        lines.append(f"- {named}: {who} {verb}: “{mention.quote}” [{n}]")
+        citations.append(mention.citation(n, fits_[0].chunk_id, max(max(f.score for f in fits_), 0.0)))
     noun = _noun(kinds, len(chosen))
     text = f"The recaps name {len(chosen)} {noun} that fit{'s' if len(chosen) == 1 else ''}:\n\n" + "\n".join(lines)
     return Answer(text=text, citations=citations, abstained=False, backend="extractive", question=question)

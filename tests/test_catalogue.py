@@ -203,3 +203,17 @@ def test_a_planning_question_lists_few_items_the_likeliest_first(assistant: Assi
     listed = [line for line in tools.text.splitlines() if line.startswith("- ")]
     assert 1 <= len(listed) <= 6, tools.text  # a short list to act on; `recap catalogue` has the rest
     assert "WordPress" not in tools.text  # named only as what you don't need Kubernetes for
+
+
+def test_a_planning_question_asked_for_someone_else_is_still_planning(assistant: Assistant) -> None:
+    answer = assistant.ask("Which talks should a platform engineer watch?")
+    listed = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(listed) >= 3, answer.text  # the candidates a planner weighs, not the one sure item
+
+
+def test_items_named_in_one_sentence_share_its_line_and_citation(assistant: Assistant) -> None:
+    answer = assistant.ask("What should we prioritise as a platform team?")
+    quoted = [(c.source.id, c.start, c.end) for c in answer.citations]
+    assert len(quoted) == len(set(quoted)), answer.text  # no sentence quoted twice
+    line = next(line for line in answer.text.splitlines() if "Crossplane" in line)
+    assert "Humanitec" in line and "mentions them" in line, answer.text
