@@ -5,7 +5,7 @@ the question that no indexed chunk contains is compared with the index's vocabul
 the indexed text, as written) and replaced by the closest word that differs by one edit (two for
 long words: a transposition counts as one), shares its first two letters, and is the most common
 such word. An irregular form ("gave": no stemmer makes it "give") is first taken to its dictionary
-form (simplemma), when the index has that. No word list is kept by hand: the index is the
+form (from simplemma's tables), when the index has that. No word list is kept by hand: the index is the
 dictionary, so a new conference's recaps bring their own spellings. A word with no close match is
 left alone: it may simply be a word the recaps don't use ("turnout"), which is no reason to doubt
 the question.
@@ -13,26 +13,30 @@ the question.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-
-from index.keyword import terms
+from pathlib import Path
 
 MIN_LENGTH = 5  # shorter words have too many one-edit neighbours ("worth"/"north" is already 5)
 LONG_WORD = 9  # from this length two edits are still recognisably the same word
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
 
 
-@lru_cache(maxsize=4096)
+FORMS_FILE = Path(__file__).with_name("dictionary_forms.json")  # written by bench/make_dictionary_forms.py
+
+
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, str]:
+    forms: dict[str, str] = json.loads(FORMS_FILE.read_text())
+    return forms
+
+
 def dictionary_form(word: str) -> str:
-    """The lemma of an English word ("gave" → "give", "spoke" → "speak", "licences" → "licence").
-
-    simplemma's tables ship in its wheel (nothing is downloaded); it is imported on the first word
-    the index lacks, since loading the English table takes about 0.2 s."""
-    import simplemma
-
-    return str(simplemma.lemmatize(word, lang="en")).casefold()
+    """The dictionary form of an English word no stemmer derives ("gave" → "give", "spoke" →
+    "speak"), from simplemma's tables; the word itself otherwise."""
+    return _forms().get(word, word)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -72,17 +76,14 @@ class Spelling:
         if lowered in self.vocabulary:
             return None
         lemma = dictionary_form(lowered)
-        if lemma != lowered and lemma in self.vocabulary and terms(lemma) != terms(lowered):
-            return lemma  # "gave" → "give": an irregular form no stemmer derives ("devs" is stemmed "dev")
+        if lemma != lowered and lemma in self.vocabulary:
+            return lemma  # "gave" → "give"
         if len(lowered) < MIN_LENGTH:
             return None
         joined = lowered.replace("-", "")
         if joined != lowered and joined in self.vocabulary:
             return joined  # "start-up" → "startup", "co-located" → "colocated"
-        found = self._nearest(lowered)
-        if found is None and lemma != lowered and len(lemma) >= MIN_LENGTH:
-            found = self._nearest(lemma)  # "licences" → "licence" → the recaps' "license"
-        return found
+        return self._nearest(lowered)
 
     def _nearest(self, lowered: str) -> str | None:
         """The most common word of the index within one edit of `lowered` (two for long words)."""
