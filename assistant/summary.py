@@ -37,6 +37,23 @@ _THEMES = re.compile(
     r"(?:\s+(?:of|at|from)\s+(?:the\s+)?(?:conference|event|kubecon|recaps?|week))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+# "What was the Gardener blog's overall verdict?", "Bryant's conclusion": where the author sums up.
+_VERDICT = re.compile(
+    r"\b(?:(?:overall|final|general)\s+(?:verdict|impressions?|take|view|assessment|opinion|thoughts)"
+    r"|verdict|conclu(?:sion|de|ded)|bottom\s+line|in\s+a\s+nutshell|sum\s+it\s+up)\b",
+    re.IGNORECASE,
+)
+# The opening words of an author's own conclusion.
+_CONCLUDING = re.compile(
+    r"\s*(?:in\s+conclusion|to\s+conclude|in\s+summary|to\s+sum\s+up|summing\s+up|all\s+in\s+all|overall|"
+    r"wrapping\s+up|in\s+closing|to\s+wrap\s+up|in\s+short)\b",
+    re.IGNORECASE,
+)
+_CLOSING_HEADING = re.compile(
+    r"\s*(?:in\s+)?(?:conclusions?|wrapping\s+up|wrap-?up|final\s+thoughts|closing\s+thoughts|summary|to\s+sum\s+up"
+    r"|the\s+bottom\s+line)\b",
+    re.IGNORECASE,
+)
 _ALL = re.compile(r"\b(?:recaps|posts|blogs|write-?ups|all|everything|them|the\s+conference|kubecon)\b", re.IGNORECASE)
 
 
@@ -45,7 +62,8 @@ def summary_answer(question: str, view: IndexView) -> Answer | None:
     for no summary, or for one of a topic ("summarise what was said about Wasm" is a question
     about Wasm, left to retrieval)."""
     themes = bool(_THEMES.search(question))
-    if not (themes or _SUMMARY.search(question)):
+    verdict = bool(_VERDICT.search(question))
+    if not (themes or verdict or _SUMMARY.search(question)):
         return None
     sources = view.retriever.sources
     rest, named = scope_to_named_sources(question, sources)
@@ -60,9 +78,9 @@ def summary_answer(question: str, view: IndexView) -> Answer | None:
     lines: list[str] = []
     for source in chosen:
         sentences = view.store.source_sentences(source.id)
-        picked = central(sentences, texts[source.id], each)
-        chunk_ids = sorted({sentences.chunk_ids[k] for k in picked})
-        sections = {c.id: c.section_title for c in view.store.get_chunks(chunk_ids)}
+        sections = {c.id: c.section_title for c in view.store.get_chunks(sorted(set(sentences.chunk_ids)))}
+        text = texts[source.id]
+        picked = (verdict and concluding(sentences, text, sections, each)) or central(sentences, text, each)
         parts = []
         for k in sorted(picked, key=lambda k: sentences.spans[k][0]):  # in the author's order
             start, end = sentences.spans[k]
@@ -75,10 +93,18 @@ def summary_answer(question: str, view: IndexView) -> Answer | None:
             lines.append(f"{source.byline()}, “{source.title}”: " + " ".join(parts))
     if not lines:
         return None
-    head = (
-        f"The gist of {'this recap' if len(chosen) == 1 else f'the {len(chosen)} recaps'}, in "
-        f"{'its' if len(chosen) == 1 else 'their'} own most central sentences:"
-    )
+    if verdict:
+        whose = (
+            "the recap sums up the conference, in its"
+            if len(chosen) == 1
+            else "the recaps sum up the conference, in their"
+        )
+        head = f"How {whose} own words:"
+    else:
+        head = (
+            f"The gist of {'this recap' if len(chosen) == 1 else f'the {len(chosen)} recaps'}, in "
+            f"{'its' if len(chosen) == 1 else 'their'} own most central sentences:"
+        )
     return Answer(head + "\n\n" + "\n\n".join(lines), citations, False, "extractive", question=question)
 
 
@@ -108,3 +134,19 @@ def central(sentences: SentenceVectors, text: str, count: int) -> dict[int, floa
         taken.append(best)
         chosen[usable[best]] = float(centrality[best])
     return chosen
+
+
+def concluding(sentences: SentenceVectors, text: str, sections: dict[str, str], count: int) -> dict[int, float]:
+    """The author's own conclusion, up to `count` sentences in order: the section headed
+    "Conclusion", "Wrapping up", "Final thoughts"…, else the passage from the last sentence opening
+    with "In conclusion", "All in all"…; empty when the recap has neither."""
+    spans = sentences.spans
+    usable = [k for k, (start, end) in enumerate(spans) if len(text[start:end].split()) >= MIN_WORDS]
+    closing = [k for k in usable if _CLOSING_HEADING.match(sections.get(sentences.chunk_ids[k], ""))]
+    if not closing:
+        openers = [k for k in usable if _CONCLUDING.match(text[spans[k][0] : spans[k][1]])]
+        if not openers:
+            return {}
+        last = openers[-1]
+        closing = [k for k in usable if k >= last and sentences.chunk_ids[k] == sentences.chunk_ids[last]]
+    return {k: 1.0 for k in closing[:count]}

@@ -422,3 +422,13 @@ def test_a_one_word_name_is_a_subject_only_as_written() -> None:
     assert items_named_in("What did Mark say?", [mark], 4) == [("Mark",)]
     day = CatalogueItem("Platform Engineering Day", "event")
     assert items_named_in("how long was platform engineering day?", [day], 4) == [("Platform Engineering Day",)]
+
+
+def test_a_recaps_verdict_is_its_own_conclusion(assistant: Assistant) -> None:
+    answer = assistant.ask("What was the Gardener post's final verdict?")
+    assert not answer.abstained and answer.citations, answer.text
+    assert answer.citations[0].quote.startswith("In conclusion, KubeCon 2024 showcased"), answer.text
+    bottom_line = assistant.ask("What's Bryant's bottom line?")
+    # Bryant closes under "Wrapping up: Community, community, community!".
+    assert bottom_line.citations and all(c.section.startswith("Wrapping up") for c in bottom_line.citations)
+    verbatim(assistant, bottom_line)
