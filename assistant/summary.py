@@ -54,6 +54,7 @@ _CLOSING_HEADING = re.compile(
     r"|the\s+bottom\s+line)\b",
     re.IGNORECASE,
 )
+_ON = re.compile(r"\b(?:about|on|regarding|concerning)\s+(?P<topic>\S.*)", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:recaps|posts|blogs|write-?ups|all|everything|them|the\s+conference|kubecon)\b", re.IGNORECASE)
 
 
@@ -67,6 +68,8 @@ def summary_answer(question: str, view: IndexView) -> Answer | None:
         return None
     sources = view.retriever.sources
     rest, named = scope_to_named_sources(question, sources)
+    if (on := _ON.search(rest)) and not _ALL.search(on.group("topic")):
+        return None  # "Bryant's verdict on Dapr", "summarise what they said about Wasm": a question on Dapr
     if named is sources and not (themes or _ALL.search(rest)):
         return None
     chosen = sorted(named.values(), key=lambda s: (s.date or "9999", s.title))

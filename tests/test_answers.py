@@ -432,3 +432,12 @@ def test_a_recaps_verdict_is_its_own_conclusion(assistant: Assistant) -> None:
     # Bryant closes under "Wrapping up: Community, community, community!".
     assert bottom_line.citations and all(c.section.startswith("Wrapping up") for c in bottom_line.citations)
     verbatim(assistant, bottom_line)
+
+
+@pytest.mark.parametrize(
+    "question", ["What was Bryant's verdict on Dapr?", "Summarize what the recaps said about Wasm"]
+)
+def test_a_verdict_or_summary_on_a_topic_is_a_question_about_the_topic(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    topic = question.rsplit(" ", 1)[-1].rstrip("?")
+    assert answer.citations and all(topic.casefold() in c.quote.casefold() for c in answer.citations), answer.text
