@@ -234,6 +234,8 @@ def candidates(
         quote = texts[passage.source.id][start:end]
         if len(quote.split()) < MIN_WORDS or (is_signpost(quote) and not quote.rstrip().endswith(":")):
             continue
+        if quote.rstrip(' )"”’').endswith("?"):
+            continue  # "What's the win here?": an author's question asks, it doesn't say
         kinds = None
         if mentions is not None:
             kinds = {k for s, e, k in mentions.get(passage.source.id, []) if s < end and start < e}

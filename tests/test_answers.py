@@ -441,3 +441,12 @@ def test_a_verdict_or_summary_on_a_topic_is_a_question_about_the_topic(assistant
     answer = assistant.ask(question)
     topic = question.rsplit(" ", 1)[-1].rstrip("?")
     assert answer.citations and all(topic.casefold() in c.quote.casefold() for c in answer.citations), answer.text
+
+
+def test_an_authors_own_question_is_never_a_candidate_answer(assistant: Assistant) -> None:
+    view = assistant.view()
+    retrieval = view.retriever.retrieve("What's the win of WebAssembly for serverless cold starts?", 8)
+    texts = view.texts(p.source.id for p in retrieval.passages)
+    assert any("What's the win here?" in p.chunk.text for p in retrieval.passages)
+    found = candidates(retrieval, view.store, texts, analyse(retrieval.query))
+    assert found and not any(c.quote.rstrip().endswith("?") for c in found)
