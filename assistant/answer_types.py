@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.question import AnswerType
+from index.keyword import terms
 
 _MONTHS = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -49,7 +50,18 @@ _DURATION = re.compile(
     r"|\b(?:all|full|half|whole)[\s-]day\b|\b(?:day|week|month|year)-long\b|\bmulti-day\b|\bovernight\b",
     re.IGNORECASE,
 )
-_MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|dollars?|euros?)\b|\b(?:revenue|cost|price|funding)\b", re.IGNORECASE)
+_MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|GBP|dollars?|euros?|pounds?)\b|\bfree\s+of\s+charge\b", re.IGNORECASE)
+_PRICE_WORDS = re.compile(
+    r"\b(?:revenue|costs?|cost\s+of|prices?d?|priced|funding|raised|paid|pay|spend|spent)\b", re.I
+)
+
+
+def _amount(sentence: str) -> bool:
+    """A sum of money: a currency and a figure, or a figure beside a word of price ("raised 20
+    million"). A price word alone ("cost saving") names no amount."""
+    return bool(_MONEY.search(sentence)) or (bool(_PRICE_WORDS.search(sentence)) and _counts(sentence))
+
+
 _DATE = re.compile(
     rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|{_WEEKDAYS}|{_DAY_OF_EVENT}"
     r"|\b(?:last|next|this)\s+(?:year|month|week)\b|\b\d{1,2}(?:st|nd|rd|th)\b",
@@ -72,7 +84,7 @@ _HOLDS = {
     AnswerType.TALK: lambda s: bool(_QUOTED_TITLE.search(s) or re.search(r"\b(?:talk|keynote|session)\b", s, re.I)),
     AnswerType.EVENT: lambda s: bool(_EVENT.search(s)),
     AnswerType.NUMBER: _counts,
-    AnswerType.MONEY: lambda s: bool(_MONEY.search(s)),
+    AnswerType.MONEY: _amount,
     AnswerType.SHARE: lambda s: bool(_SHARE.search(s)),
     AnswerType.DURATION: lambda s: bool(_DURATION.search(s)),
     AnswerType.DATE: lambda s: bool(_DATE.search(s)),
@@ -81,7 +93,43 @@ _HOLDS = {
 }
 
 
+# A link's target says nothing: "playlist?list=PLj6h78…" holds no count, "/2024/03/" no date.
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)|https?://\S+")
+
+
 def holds(answer_type: AnswerType, sentence: str) -> bool:
     """Whether `sentence` contains something of `answer_type` (always True for NONE)."""
     check = _HOLDS.get(answer_type)
-    return True if check is None else check(sentence)
+    return True if check is None else check(_LINK_TARGET.sub("]", sentence))
+
+
+# "How many Wasm talks…", "how many people attended…": the thing counted. A count of something else
+# ("1000 times faster") does not answer it.
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<words>(?:[\w'’-]+\s*){1,3})", re.IGNORECASE)
+_STOP_AT = re.compile(
+    r"^(?:is|are|was|were|do|does|did|can|could|have|has|had|will|would|there|in|at|of|on|for)$", re.I
+)
+_HEADCOUNT = re.compile(r"\b(?:people|persons?|attend\w*|particip\w*|visitors?|folks|crowd|audience)\b", re.I)
+_PEOPLE = frozenset(
+    ["people", "persons", "attendees", "attendee", "participants", "visitors", "folks", "attended", "attend"]
+)
+
+
+def counted(question: str) -> re.Pattern[str] | None:
+    """What a sentence must name to count what a "how many" question counts, or None when it names
+    nothing countable: the first plural or word for people after "how many", names passed over
+    ("how many Kubernetes clusters" counts clusters); any word for people counts people."""
+    match = _HOW_MANY.search(question)
+    if match is None:
+        return None
+    for word in match.group("words").split():
+        if _STOP_AT.match(word):
+            break
+        lowered = word.casefold()
+        if lowered in _PEOPLE:
+            return _HEADCOUNT
+        if word[:1].isupper():
+            continue
+        if lowered.endswith("s") and not lowered.endswith("ss") and (stem := terms(lowered)):
+            return re.compile(rf"\b{re.escape(stem[0])}\w*", re.IGNORECASE)
+    return None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer_types import holds
+from assistant.answer_types import counted, holds
 from assistant.condense import topic_of
 from assistant.question import AnswerType, Kind, Question
 from assistant.retrieval import Passage, Retrieval
@@ -227,6 +227,7 @@ def candidates(
         return []
     similarities = vectors.vectors @ retrieval.query_vector
     asked = _Asked.of(retrieval, question, float(similarities.max()))
+    counts_what = counted(question.text) if question.answer_type is AnswerType.NUMBER else None
     found: list[Candidate] = []
     for i, chunk_id in enumerate(vectors.chunk_ids):
         rank, passage = passages[chunk_id]
@@ -240,6 +241,8 @@ def candidates(
         if mentions is not None:
             kinds = {k for s, e, k in mentions.get(passage.source.id, []) if s < end and start < e}
         type_match = _holds(question.answer_type, quote, kinds)
+        if type_match and counts_what is not None:
+            type_match = bool(counts_what.search(quote))  # "how many talks": a count of talks
         before = ""
         if i and vectors.chunk_ids[i - 1] == chunk_id and _one_paragraph(passage, vectors.spans[i - 1][0], start):
             before = texts[passage.source.id][vectors.spans[i - 1][0] : vectors.spans[i - 1][1]]

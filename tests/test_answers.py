@@ -241,6 +241,14 @@ def test_the_kind_of_quantity_or_date_a_question_asks_for(question: str, expecte
         (AnswerType.NUMBER, "KubeCon + CloudNativeCon Europe 2024 in Paris.", False),
         (AnswerType.NUMBER, "With over 12,000 people attending.", True),
         (AnswerType.NUMBER, "Tens of talks covered security.", True),
+        (
+            AnswerType.NUMBER,
+            "The sessions are in the [playlist](https://www.youtube.com/playlist?list=PLj6h78yzYM2).",
+            False,
+        ),
+        (AnswerType.MONEY, "Founders cited cost saving and belt tightening.", False),
+        (AnswerType.MONEY, "The startup raised 20 million in funding.", True),
+        (AnswerType.MONEY, "Tickets were €1,200 at the door.", True),
     ],
 )
 def test_a_sentence_holds_the_quantity_or_date_asked_for(
@@ -450,3 +458,10 @@ def test_an_authors_own_question_is_never_a_candidate_answer(assistant: Assistan
     assert any("What's the win here?" in p.chunk.text for p in retrieval.passages)
     found = candidates(retrieval, view.store, texts, analyse(retrieval.query))
     assert found and not any(c.quote.rstrip().endswith("?") for c in found)
+
+
+def test_a_count_of_something_else_does_not_answer_how_many(assistant: Assistant) -> None:
+    # Haintz's "1 millisecond", "1000 times faster" count no talks.
+    assert assistant.ask("How many Wasm talks were there?").abstained
+    attendees = assistant.ask("How many attendees were there?")
+    assert any("12,000" in c.quote for c in attendees.citations), attendees.text
