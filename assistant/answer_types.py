@@ -51,6 +51,8 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|GBP|dollars?|euros?|pounds?)\b|\bfree\s+of\s+charge\b", re.IGNORECASE)
+_FIGURE = re.compile(r"\d|\b(?:hundreds?|thousands?|millions?|billions?)\b", re.I)
+_VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)?\b|\bv\d+\b")
 _PRICE_WORDS = re.compile(
     r"\b(?:revenue|costs?|cost\s+of|prices?d?|priced|funding|raised|paid|pay|spend|spent)\b", re.I
 )
@@ -59,7 +61,7 @@ _PRICE_WORDS = re.compile(
 def _amount(sentence: str) -> bool:
     """A sum of money: a currency and a figure, or a figure beside a word of price ("raised 20
     million"). A price word alone ("cost saving") names no amount."""
-    return bool(_MONEY.search(sentence)) or (bool(_PRICE_WORDS.search(sentence)) and _counts(sentence))
+    return bool(_MONEY.search(sentence)) or (bool(_PRICE_WORDS.search(sentence)) and bool(_FIGURE.search(sentence)))
 
 
 _DATE = re.compile(
@@ -86,6 +88,7 @@ _HOLDS = {
     AnswerType.NUMBER: _counts,
     AnswerType.MONEY: _amount,
     AnswerType.SHARE: lambda s: bool(_SHARE.search(s)),
+    AnswerType.VERSION: lambda s: bool(_VERSION.search(s)),
     AnswerType.DURATION: lambda s: bool(_DURATION.search(s)),
     AnswerType.DATE: lambda s: bool(_DATE.search(s)),
     AnswerType.DAY: lambda s: bool(_DAY.search(s)),

@@ -49,6 +49,7 @@ _ASKS = {
     AnswerType.EVENT: "which event",
     AnswerType.NUMBER: "how many",
     AnswerType.SHARE: "what share",
+    AnswerType.VERSION: "which version",
     AnswerType.DURATION: "how long",
     AnswerType.MONEY: "how much it cost",
     AnswerType.PLACE: "where",

@@ -35,6 +35,7 @@ class AnswerType(StrEnum):
     EVENT = "event"
     NUMBER = "number"
     SHARE = "share"  # a percentage or a fraction ("what share of attendees…")
+    VERSION = "version"  # a release number ("which Kubernetes version…"): "v1.30", "1.30"
     DURATION = "duration"  # a length of time ("how long did it last?")
     MONEY = "money"
     PLACE = "place"
@@ -143,7 +144,8 @@ _NOUN_TYPES: dict[str, AnswerType] = {
     **dict.fromkeys(["city", "country", "state", "venue"], AnswerType.PLACE),
     **dict.fromkeys(["year", "month"], AnswerType.DATE),
     **dict.fromkeys(["date", "day"], AnswerType.DAY),
-    **dict.fromkeys(["anniversary", "version", "release"], AnswerType.NUMBER),
+    **dict.fromkeys(["anniversary"], AnswerType.NUMBER),
+    **dict.fromkeys(["version", "versions", "release"], AnswerType.VERSION),
     **dict.fromkeys(["percentage", "share", "proportion", "fraction"], AnswerType.SHARE),
     **dict.fromkeys(["person", "speaker", "speakers", "presenter"], AnswerType.PERSON),
     **dict.fromkeys(["enterprises", "provider", "providers", "publisher"], AnswerType.ORGANISATION),
@@ -224,6 +226,7 @@ _SEVERAL = re.compile(
 QUANTITIES = {
     AnswerType.NUMBER,
     AnswerType.SHARE,
+    AnswerType.VERSION,
     AnswerType.DURATION,
     AnswerType.MONEY,
     AnswerType.DATE,

@@ -247,6 +247,9 @@ def test_the_kind_of_quantity_or_date_a_question_asks_for(question: str, expecte
             False,
         ),
         (AnswerType.MONEY, "Founders cited cost saving and belt tightening.", False),
+        (AnswerType.MONEY, "Several regulars in the series A/B funding space had no booth.", False),
+        (AnswerType.VERSION, "Kubernetes v1.30 shipped that week.", True),
+        (AnswerType.VERSION, "After 10 years of Kubernetes.", False),
         (AnswerType.MONEY, "The startup raised 20 million in funding.", True),
         (AnswerType.MONEY, "Tickets were €1,200 at the door.", True),
     ],
@@ -465,3 +468,9 @@ def test_a_count_of_something_else_does_not_answer_how_many(assistant: Assistant
     assert assistant.ask("How many Wasm talks were there?").abstained
     attendees = assistant.ask("How many attendees were there?")
     assert any("12,000" in c.quote for c in attendees.citations), attendees.text
+
+
+def test_a_version_is_answered_by_a_release_number_not_an_age(assistant: Assistant) -> None:
+    assert analyse("Which Kubernetes version was released during KubeCon?").answer_type is AnswerType.VERSION
+    answer = assistant.ask("Which Kubernetes version was released during KubeCon?")
+    assert answer.abstained and "which version" in answer.text, answer.text
