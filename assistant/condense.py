@@ -30,12 +30,15 @@ _LEANS_BACK = re.compile(
 SHORT_FOLLOW_UP = 12  # words; a longer question usually says what it is about
 
 
-# "Who is Priyanka Sharma?": the person named is what the question is about.
-_WHO_IS = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?P<topic>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s*\??\s*$")
+# "Who is Priyanka Sharma?", "What is Kratix?": the name is what the question is about.
+_WHO_IS = re.compile(
+    r"^\s*(?:[Ww]ho|[Ww]hat)(?:\s+(?:is|was|are|were)|['’]s)\s+(?P<topic>[A-Z][\w'’.+-]*(?:\s+[A-Z][\w'’.+-]*)*)\s*\??\s*$"
+)
 
 
 def named_in_who_is(question: str) -> str | None:
-    """The name in "Who is Priyanka Sharma?": such a question asks what the recaps say of someone."""
+    """The name in "Who is Priyanka Sharma?" or "What is Kratix?": such a question asks what the
+    recaps say of someone or something."""
     match = _WHO_IS.search(question)
     return match.group("topic") if match else None
 

@@ -184,7 +184,7 @@ def answer_type_of(text: str) -> AnswerType:
     A two-part question ("What talk did he give, and where?") takes the type of its first part.
     """
     first = parts_of(text)[0]
-    if named_in_who_is(first):  # "Who is Priyanka Sharma?" names the person: it asks what they are
+    if named_in_who_is(first):  # "Who is Priyanka Sharma?", "What is Kratix?": what the recaps say of it
         return AnswerType.NONE
     which = _WHICH.search(first)
     if which:  # "which well-known cloud native projects": the noun it asks about decides

@@ -342,6 +342,8 @@ def test_who_is_a_named_person_is_answered_with_what_the_recaps_say_of_them(assi
     assert all("Priyanka Sharma" in c.quote for c in answer.citations)
     unknown = assistant.ask("Who is Kelsey Hightower?")
     assert unknown.abstained and "Hightower" in unknown.text
+    kratix = assistant.ask("What is Kratix?")  # named once, in an aside about Bryant's own work
+    assert kratix.citations and all("Kratix" in c.quote for c in kratix.citations), kratix.text
 
 
 def test_how_fast_is_answered_with_the_measured_speed_up(assistant: Assistant) -> None:
