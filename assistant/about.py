@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.condense import Turn
 from assistant.retrieval import scope_to_named_sources
 from assistant.types import Answer
 from index.catalog import Source
@@ -35,6 +36,30 @@ _RECORD_ASKED = re.compile(
     re.IGNORECASE,
 )
 _DOCUMENT = re.compile(rf"\b{_DOCUMENTS}\b|\b(?:his|her|their)\s+(?:recap|post|write-?up)\b", re.IGNORECASE)
+
+
+# "Who wrote that?", "Which blog is that from?" right after an answer: whose words it quoted.
+_WHOSE_WORDS = re.compile(
+    r"^\s*(?:who\s+(?:wrote|said|says|writes)|where\s+(?:is|was|are|were|does|did)\s+(?:that|this|it|those|these)\s+(?:from|come\s+from)"
+    r"|(?:which|what)\s+(?:blogs?|recaps?|posts?|sources?)\s+(?:is|was|are|were|did)\s+(?:that|this|it|those|these)(?:\s+(?:from|come\s+from))?"
+    r"|what(?:'s|\s+is|\s+are)\s+the\s+sources?\s+(?:of|for)|sources?)"
+    r"(?:\s+(?:that|this|it|those|these))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def whose_words(question: str, turns: Sequence[Turn], sources: Sequence[Source]) -> Answer | None:
+    """The records of the recaps the last answer quoted, when `question` asks whose words they were
+    ("Who wrote that?"); None for any other question, or when there is no answer to point back to."""
+    if not _WHOSE_WORDS.match(question):
+        return None
+    last = next((text for role, text in reversed(turns) if role == "assistant"), "")
+    quoted = [s for s in sources if s.byline() in last]
+    if not quoted:
+        return None
+    lines = [f"- {s.byline()}: “{s.title}”" + (f" — {s.url}" if s.url else "") for s in quoted]
+    head = "The last answer quoted " + ("this recap:" if len(quoted) == 1 else f"these {len(quoted)} recaps:")
+    return Answer(head + "\n\n" + "\n".join(lines), [], False, "extractive", question=question)
 
 
 def about_the_recaps(question: str, sources: Sequence[Source]) -> Answer | None:

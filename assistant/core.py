@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.about import about_the_recaps
+from assistant.about import about_the_recaps, whose_words
 from assistant.aio import answer_parts
 from assistant.answerer import Answerer, answerer_for
 from assistant.backends import choose_backend
@@ -274,6 +274,8 @@ class Assistant:
             return AnswerStream(declined(question))
         if not turns and (listing := about_the_recaps(question, self.sources())) is not None:
             return AnswerStream(_whole(listing))
+        if turns and (quoted := whose_words(question, turns, self.sources())) is not None:
+            return AnswerStream(_whole(quoted))
         started = time.perf_counter()
         view = self.view()
         opened = (time.perf_counter() - started) * 1000

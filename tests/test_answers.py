@@ -476,3 +476,16 @@ def test_a_version_is_answered_by_a_release_number_not_an_age(assistant: Assista
     assert analyse("Which Kubernetes version was released during KubeCon?").answer_type is AnswerType.VERSION
     answer = assistant.ask("Which Kubernetes version was released during KubeCon?")
     assert answer.abstained and "which version" in answer.text, answer.text
+
+
+def test_who_wrote_that_names_the_recaps_the_last_answer_quoted(assistant: Assistant) -> None:
+    first = assistant.ask("What did people say about security?")
+    quoted = {c.source.byline() for c in first.citations}
+    assert quoted, first.text
+    answer = assistant.ask(
+        "Who wrote that?", history=[("user", "What did people say about security?"), ("assistant", first.text)]
+    )
+    listed = {line[2:].split(": “")[0] for line in answer.text.splitlines() if line.startswith("- ")}
+    assert listed == quoted, answer.text
+    # Without an answer to point back to, it is an ordinary question.
+    assert "The last answer quoted" not in assistant.ask("Who wrote that?").text
