@@ -70,6 +70,7 @@ _VERBS: list[tuple[str, tuple[str, ...]]] = [
     (r"watch(?:ing)?|catch(?:ing)?", ("talk", "keynote", "recording")),
     (r"attend(?:ing)?|go\s+to", ("event",)),
     (r"try|play\s+with|use", ("project",)),
+    (r"follow|keep\s+an\s+eye\s+on|watch\s+out\s+for", ("person", "organisation")),
 ]
 PLAN_KINDS = ("talk", "keynote", "recording", "event", "project")
 

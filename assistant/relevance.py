@@ -29,7 +29,7 @@ _PLAN_WORDS = (
     "colocated co-located project projects tool tools company companies vendor vendors organisation organization "
     "organisations organizations people person speaker speakers recording recordings video videos spoke presented "
     "gave list plan planning up on about for to of in at the a an and or any some all there did do does is are was "
-    "were as be been from with into new came come up bother if only have time one it"
+    "were as be been from with into new came come up bother if only have time one it follow following after before"
 )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-ITEMS_VERSION = 3  # bump when extraction changes: every source's items are then extracted again
+ITEMS_VERSION = 4  # bump when extraction changes: every source's items are then extracted again
 ITEMS_FILE = "items.json"
 
 KINDS = ("talk", "keynote", "event", "project", "organisation", "person", "announcement", "recording")

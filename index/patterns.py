@@ -303,8 +303,10 @@ PERSON_BEFORE = re.compile(
 )
 # Compounds that describe rather than name ("AI-powered", "K8s-based", "non-AI", "post-ZIRP"), and versions.
 DESCRIPTIVE = re.compile(
-    r"(?:-(?:based|powered|themed|focused|native|driven|enabled|like|related|ready|first|heavy|centric|specific)$"
-    r"|^(?:non|post|pre|anti|multi|cross|co|ex)-|^v\d+(?:\.\d+)*$|^I[’'](?:ve|m|ll|d)$)",
+    r"(?:-(?:based|powered|themed|focused|native|driven|enabled|like|related|ready|first|heavy|centric|specific"
+    r"|backed|funded|owned|led|sized|scale|grade|friendly|aware)$"
+    r"|^(?:non|post|pre|anti|multi|cross|co|ex)-|^v\d+(?:\.\d+)*$|^I[’'](?:ve|m|ll|d)$"
+    r"|^[A-Z](?:/[A-Z])+$)",  # "series A/B": letters, not a name
     re.IGNORECASE,
 )
 # Nouns that complete a name before them ("NVIDIA Blackwell chips", "DORA metrics", "SLSA framework").

@@ -217,3 +217,16 @@ def test_items_named_in_one_sentence_share_its_line_and_citation(assistant: Assi
     assert len(quoted) == len(set(quoted)), answer.text  # no sentence quoted twice
     line = next(line for line in answer.text.splitlines() if "Crossplane" in line)
     assert "Humanitec" in line and "mentions them" in line, answer.text
+
+
+def test_compound_adjectives_and_letter_pairs_are_no_items(assistant: Assistant) -> None:
+    # "…several KubeCon regulars not running a booth, particularly those in the VC-backed series A/B funding space."
+    names = {i.name for i in assistant.catalogue()}
+    assert not names & {"VC-backed", "A/B"}
+    assert "Mia-Platform" in names  # a hyphenated name is still a name
+
+
+def test_who_to_follow_lists_people_and_companies(assistant: Assistant) -> None:
+    answer = assistant.ask("Who should I follow after KubeCon?")
+    kinds = re.findall(r"^- .*?\((person|organisation)[;)]", answer.text, re.M)
+    assert len(kinds) >= 3 and set(kinds) == {"person", "organisation"}, answer.text
