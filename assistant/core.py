@@ -16,6 +16,7 @@ from assistant.answerer import Answerer, answerer_for
 from assistant.backends import choose_backend
 from assistant.catalogue import CatalogueItem, check_kind
 from assistant.condense import Turn, condense
+from assistant.mentions import mention_answer
 from assistant.plan import Plan, build_plan
 from assistant.question import holds_instruction, problem_with
 from assistant.relevance import catalogue_items
@@ -281,6 +282,8 @@ class Assistant:
         opened = (time.perf_counter() - started) * 1000
         if not turns and (summary := summary_answer(question, view)) is not None:
             return AnswerStream(_with_open_time(_whole(summary), opened))
+        if not turns and (mentioned := mention_answer(question, view)) is not None:
+            return AnswerStream(_with_open_time(_whole(mentioned), opened))
         answerer = self.answerer()
         return AnswerStream(_with_open_time(answerer.stream(question, turns, view), opened))
 

@@ -209,6 +209,14 @@ def is_signpost(sentence: str) -> bool:
     return bool(_SIGNPOST.match(sentence))
 
 
+def _quotable(sentence: str) -> bool:
+    """Whether a sentence can answer anything: not a label ("Security"), not a sentence about the post
+    (unless it leads in to a list), not the author's own question ("What's the win here?")."""
+    if len(sentence.split()) < MIN_WORDS or (is_signpost(sentence) and not sentence.rstrip().endswith(":")):
+        return False
+    return not sentence.rstrip(' )"”’').endswith("?")
+
+
 def candidates(
     retrieval: Retrieval,
     store: StoreReader,
@@ -233,10 +241,8 @@ def candidates(
         rank, passage = passages[chunk_id]
         start, end = vectors.spans[i]
         quote = texts[passage.source.id][start:end]
-        if len(quote.split()) < MIN_WORDS or (is_signpost(quote) and not quote.rstrip().endswith(":")):
+        if not _quotable(quote):
             continue
-        if quote.rstrip(' )"”’').endswith("?"):
-            continue  # "What's the win here?": an author's question asks, it doesn't say
         kinds = None
         if mentions is not None:
             kinds = {k for s, e, k in mentions.get(passage.source.id, []) if s < end and start < e}

@@ -108,18 +108,9 @@ def select(
         ranked = [(c, p) for c, p in ranked if tones[id(c)] <= 0]
         ranked.sort(key=lambda cp: not (tones[id(cp[0])] < 0 and cp[1] >= policy.quote_at / 2))
     if question.answer_type is not AnswerType.NONE:
-        typed = [(c, p) for c, p in ranked if c.type_match]
-        # A question after several things ("who gave keynotes?") is answered by each sentence naming one,
-        # however many sentences about the topic name none.
-        one = not comparing and not asks_for_several(question.text)
-        # A quantity is one answer however plural its noun ("how many people attended…?").
-        if typed and (one or question.answer_type in QUANTITIES) and question.kind is Kind.FACT and subjects:
-            # "On which day did Solomon Hykes give his keynote?" is not answered by another keynote's day.
-            typed = [(c, p) for c, p in typed if all(any(names(c.quote, n) for n in s) for s in subjects)]
-            if not typed:
-                return Selection(abstain_reason="subject")
-        if not typed or (one and typed[0][1] < policy.typed_share * ranked[0][1]):
-            return Selection(abstain_reason="type")
+        typed, reason = _typed(question, ranked, policy, comparing, subjects)
+        if reason:
+            return Selection(abstain_reason=reason)
         ranked = typed
     best = ranked[0][1]
     if not comparing and best < policy.abstain_below:
@@ -146,6 +137,30 @@ def select(
     picked = _pick(eligible, policy)
     quoted = {q.candidate.source.id for q in picked}
     return Selection(quotes=picked, silent=[s for s in named if s.id not in quoted] if comparing else [])
+
+
+def _typed(
+    question: Question,
+    ranked: list[tuple[Candidate, float]],
+    policy: Policy,
+    comparing: bool,
+    subjects: Sequence[tuple[str, ...]],
+) -> tuple[list[tuple[Candidate, float]], str]:
+    """The ranked candidates holding what the question asks for (a person, a date), or why none
+    answers: "type" (no sentence on the question holds one) or "subject" (none about what it names)."""
+    typed = [(c, p) for c, p in ranked if c.type_match]
+    # A question after several things ("who gave keynotes?") is answered by each sentence naming one,
+    # however many sentences about the topic name none.
+    one = not comparing and not asks_for_several(question.text)
+    # A quantity is one answer however plural its noun ("how many people attended…?").
+    if typed and (one or question.answer_type in QUANTITIES) and question.kind is Kind.FACT and subjects:
+        # "On which day did Solomon Hykes give his keynote?" is not answered by another keynote's day.
+        typed = [(c, p) for c, p in typed if all(any(names(c.quote, n) for n in s) for s in subjects)]
+        if not typed:
+            return [], "subject"
+    if not typed or (one and typed[0][1] < policy.typed_share * ranked[0][1]):
+        return [], "type"
+    return typed, ""
 
 
 def _pick(eligible: list[tuple[Candidate, float]], policy: Policy) -> list[Quote]:

@@ -11,6 +11,7 @@ from assistant.answer_types import holds
 from assistant.catalogue import CatalogueItem, items_named_in
 from assistant.evidence import FEATURES, candidates
 from assistant.extractive import Quote, grow_antecedents
+from assistant.mentions import mention_answer
 from assistant.polarity import tone
 from assistant.question import AnswerType, Kind, analyse, kind_of
 from assistant.spelling import Spelling
@@ -489,3 +490,19 @@ def test_who_wrote_that_names_the_recaps_the_last_answer_quoted(assistant: Assis
     assert listed == quoted, answer.text
     # Without an answer to point back to, it is an ordinary question.
     assert "The last answer quoted" not in assistant.ask("Who wrote that?").text
+
+
+def test_whether_a_named_recap_mentions_something_is_answered_yes_or_no(assistant: Assistant) -> None:
+    no = assistant.ask("Did OpsRamp mention Backstage?")
+    assert no.text.startswith("No: OpsRamp blog does not mention Backstage"), no.text
+    assert no.citations and all("Backstage" in c.quote and c.source.publisher != "OpsRamp blog" for c in no.citations)
+    verbatim(assistant, no)
+    each = assistant.ask("Do all recaps mention AI?")
+    assert each.text.startswith("Yes: all 4 recaps mention AI"), each.text
+    assert len({c.source.id for c in each.citations}) == 4
+    assert all(len(c.quote.split()) >= 6 for c in each.citations)  # sentences, not list labels
+    none = assistant.ask("Did anyone mention quantum computing?")
+    assert none.abstained and none.text == "No recap mentions quantum computing."
+    # A thing in a setting, or a claim, is retrieval's to answer: a recap may name Wasm elsewhere.
+    for question in ("Did Haintz mention Wasm in his introduction?", "Did anyone mention that Kubernetes is ten?"):
+        assert mention_answer(question, assistant.view()) is None
