@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from assistant.retrieval import Passage, Retrieval
 from assistant.types import Answer, Citation
 from assistant.view import IndexView
+from index.keyword import terms
 from index.sentences import sentence_spans
 
 # Chosen on the dev list questions of tests/eval/blind.jsonl.
@@ -66,10 +67,22 @@ def enumeration_answer(question: str, retrieval: Retrieval, view: IndexView) -> 
         # A list and its lead-in may sit in a neighbouring chunk: read the passage's whole section.
         spans = view.store.section_spans(*section) or list(passage.chunk.spans)
         listings += _listings(passage, spans, texts[passage.source.id], sims, wanted)
+    # A list is of what the question asks about: it holds the question's rarest word ("chatbots" in
+    # "what were the vendor AI chatbots doing?"), not only a common one ("AI").
+    weights = {
+        t: w for t, w in retrieval.term_weights.items() if t not in _NUMBERS and not t.isdigit()
+    }  # how many: not what
+    rarest = max(weights, key=lambda t: weights[t], default=None)
+    listings = [x for x in listings if rarest is None or rarest in _held(x, texts[x.passage.source.id])]
     best = max(listings, key=lambda x: x.score, default=None)
     if best is None or best.score < LIST_FLOOR:
         return None
     return _answer(question, best, texts[best.passage.source.id])
+
+
+def _held(listing: Listing, text: str) -> set[str]:
+    """The stemmed words of a listing: its lead-in and items."""
+    return {t for a, b in [listing.lead, *listing.items] for t in terms(text[a:b])}
 
 
 def _asked_count(question: str) -> int | None:

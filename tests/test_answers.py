@@ -506,3 +506,10 @@ def test_whether_a_named_recap_mentions_something_is_answered_yes_or_no(assistan
     # A thing in a setting, or a claim, is retrieval's to answer: a recap may name Wasm elsewhere.
     for question in ("Did Haintz mention Wasm in his introduction?", "Did anyone mention that Kubernetes is ten?"):
         assert mention_answer(question, assistant.view()) is None
+
+
+def test_a_list_question_is_answered_by_a_list_of_what_it_asks_about(assistant: Assistant) -> None:
+    # The closest list is "the four layers of the AI stack: …", which shares only "AI" with the question.
+    answer = assistant.ask("What were the vendor AI chatbots doing?")
+    assert answer.citations and "chatbot" in answer.citations[0].quote, answer.text
+    assert "four layers of the AI stack" not in answer.text
