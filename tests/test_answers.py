@@ -513,3 +513,5 @@ def test_a_list_question_is_answered_by_a_list_of_what_it_asks_about(assistant: 
     answer = assistant.ask("What were the vendor AI chatbots doing?")
     assert answer.citations and "chatbot" in answer.citations[0].quote, answer.text
     assert "four layers of the AI stack" not in answer.text
+    takeaways = assistant.ask("What were Bryant's ten key takeaways?")  # "ten" is how many, not what
+    assert len([line for line in takeaways.text.splitlines() if line.startswith("- ")]) == 10, takeaways.text
