@@ -74,7 +74,10 @@ _DAY = re.compile(
     r"|\b(?:today|tomorrow|yesterday)\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b",
 )
 _PLACE = re.compile(
-    r"\b(?:in|at|to|from|near)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*|\b(?:booth|hall|venue|room|city)\b"
+    r"\b(?:in|at|to|from|near|on)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*|\b(?:booth|hall|venue|room|city)\b"
+    # Where software runs or is written up: "at or near the edge", "in the cloud", "on premises".
+    r"|\b(?:at|in|on|near)\s+(?:or\s+near\s+)?(?:the\s+)?(?:edge|cloud|data\s*cent(?:er|re)s?|premises|blog|podcast)\b"
+    r"|\bon-?prem(?:ises)?\b"
 )
 _QUOTED_TITLE = re.compile(r"[“\"‘][^”\"’]{12,}[”\"’]|[“\"][^”\"]{12,}$")
 _EVENT = re.compile(r"\b[A-Z]\w*(?:Con|Day)\b|\b\w+\s+Day\b|\bKubeCon\b|\bmeetups?\b|\bcolocated\b|\bco-located\b")
