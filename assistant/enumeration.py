@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.retrieval import Passage, Retrieval
 from assistant.types import Answer, Citation
@@ -69,15 +70,24 @@ def enumeration_answer(question: str, retrieval: Retrieval, view: IndexView) -> 
         listings += _listings(passage, spans, texts[passage.source.id], sims, wanted)
     # A list is of what the question asks about: it holds the question's rarest word ("chatbots" in
     # "what were the vendor AI chatbots doing?"), not only a common one ("AI").
-    weights = {
-        t: w for t, w in retrieval.term_weights.items() if t not in _NUMBERS and not t.isdigit()
-    }  # how many: not what
-    rarest = max(weights, key=lambda t: weights[t], default=None)
+    rarest = rarest_term(retrieval.term_weights)
     listings = [x for x in listings if rarest is None or rarest in _held(x, texts[x.passage.source.id])]
     best = max(listings, key=lambda x: x.score, default=None)
     if best is None or best.score < LIST_FLOOR:
         return None
     return _answer(question, best, texts[best.passage.source.id])
+
+
+def rarest_term(weights: dict[str, float]) -> str | None:
+    """The question's most telling word (highest idf), numbers and the recap itself aside: "ten key
+    takeaways from Bryant's post" asks how many, and whose, not what."""
+    telling = {t: w for t, w in weights.items() if t not in _document_terms() and not t.isdigit()}
+    return max(telling, key=lambda t: telling[t], default=None)
+
+
+@lru_cache(maxsize=1)
+def _document_terms() -> frozenset[str]:
+    return frozenset(_NUMBERS) | frozenset(terms("post posts recap recaps blog blogs article write-up writeup"))
 
 
 def _held(listing: Listing, text: str) -> set[str]:

@@ -26,8 +26,8 @@ import numpy as np
 
 from assistant.catalogue import MentionSpans, items_named_in, mention_spans, names, view_items
 from assistant.condense import Turn, condense, topic_of
-from assistant.enumeration import items_after
-from assistant.evidence import Candidate, candidates, weak_evidence
+from assistant.enumeration import items_after, rarest_term
+from assistant.evidence import Candidate, candidates, is_signpost, weak_evidence
 from assistant.planning import planned_answer
 from assistant.polarity import tone
 from assistant.question import QUANTITIES, AnswerType, Kind, Question, analyse, asks_for_several
@@ -37,7 +37,7 @@ from assistant.span_check import check_span
 from assistant.types import Answer, Citation, CitationCheck
 from assistant.view import IndexView
 from index.catalog import Source
-from index.keyword import surface_words
+from index.keyword import surface_words, terms
 from index.protocols import StoreReader
 from index.settings import Settings
 
@@ -239,6 +239,21 @@ def add_listed_items(quotes: list[Quote], texts: dict[str, str], paragraphs: dic
     ]
 
 
+def _on_the_question(quote: Quote, texts: dict[str, str], retrieval: Retrieval) -> bool:
+    """A sentence about the post that leads in to a list ("Here are my key takeaways…:") answers only
+    with its list, and only if the list holds the question's most telling word: Bryant's takeaways
+    are no list of projects that graduated."""
+    if not is_signpost(quote.candidate.quote):
+        return True
+    if not quote.items:
+        return False  # its list is out of reach: by itself it says nothing
+    rarest = rarest_term(retrieval.term_weights)
+    text = texts[quote.candidate.source.id]
+    return rarest is None or rarest in {
+        t for a, b in [(quote.start, quote.end), *quote.items] for t in terms(text[a:b])
+    }
+
+
 def missing_specifics(text: str, unknown_words: Sequence[str]) -> list[str]:
     """Words of the question no recap contains that name something specific: a number or version
     ("1.30", "2025"), a capitalised name ("Windows", "Eiffel"), or a word of the topic asked about
@@ -387,6 +402,10 @@ def extractive_answer(
     check = CitationCheck()
     grow_antecedents(selection.quotes, texts, paragraphs, list(sources), check)
     add_listed_items(selection.quotes, texts, paragraphs)
+    selection.quotes = [q for q in selection.quotes if _on_the_question(q, texts, retrieval)]
+    if not selection.quotes:
+        text = abstention(retrieval.best_similarity, settings.relevance_floor, [], question)
+        return Answer(text, [], True, "extractive")
     text, citations = render(selection, texts)
     return Answer(text, citations, False, "extractive", verification=check)
 

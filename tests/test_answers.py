@@ -518,3 +518,9 @@ def test_a_list_question_is_answered_by_a_list_of_what_it_asks_about(assistant: 
     assert "four layers of the AI stack" not in answer.text
     takeaways = assistant.ask("What were Bryant's ten key takeaways?")  # "ten" is how many, not what
     assert len([line for line in takeaways.text.splitlines() if line.startswith("- ")]) == 10, takeaways.text
+
+
+def test_a_sentence_about_the_post_is_quoted_only_with_a_list_on_the_question(assistant: Assistant) -> None:
+    # "Here are my key takeaways for KubeCon EU 2024:" shares "KubeCon EU 2024"; its list names no graduation.
+    answer = assistant.ask("Which CNCF projects graduated at KubeCon EU 2024?")
+    assert not any(c.quote.startswith("Here are my key takeaways") for c in answer.citations), answer.text
